@@ -1,0 +1,5 @@
+package record
+
+import "slices"
+
+func sortStrings(s []string) { slices.Sort(s) }
