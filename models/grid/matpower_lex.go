@@ -31,10 +31,10 @@ type token struct {
 // lexer splits case-file text into tokens. Comments (% to end of line) are
 // dropped; "..." continues a statement on the next line.
 type lexer struct {
-	src  string
-	pos  int
-	line int
-	prev tokKind
+	src      string
+	pos      int
+	line     int
+	prev     tokKind
 	prevText string
 }
 

@@ -1,0 +1,38 @@
+package grid
+
+import (
+	"path/filepath"
+	"testing"
+)
+
+// TestAllCasesConverge solves every MATPOWER case in testdata and, when
+// present, in the shared data folder, from the case voltages and from a
+// flat start.
+func TestAllCasesConverge(t *testing.T) {
+	files, _ := filepath.Glob("testdata/*.m")
+	shared, _ := filepath.Glob(filepath.Join(sharedCaseDir, "*.m"))
+	if len(shared) == 0 {
+		t.Log("shared MATPOWER cases not present; testing the copies only")
+	}
+	if testing.Short() {
+		shared = nil
+	}
+	for _, f := range append(files, shared...) {
+		for _, flat := range []bool{false, true} {
+			t.Run(filepath.Base(f), func(t *testing.T) {
+				c, err := ReadCaseFile(f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				res, err := SolveAC(c, Options{FlatStart: flat})
+				if err != nil {
+					t.Fatal(err)
+				}
+				p, q := res.Losses()
+				vmin, bmin, vmax, bmax := res.VoltageExtremes()
+				t.Logf("flat=%v: %d iterations, losses %.4f MW %.4f MVAr, Vmin %.5f at %d, Vmax %.5f at %d",
+					flat, res.Iterations, p, q, vmin, bmin, vmax, bmax)
+			})
+		}
+	}
+}
