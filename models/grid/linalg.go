@@ -139,3 +139,5 @@ func (f *denseLU) Solve(x []float64) {
 	}
 	copy(x, y)
 }
+
+func newCholesky(m *spMatrix) (*denseLU, error) { return newLU(m) }

@@ -20,7 +20,7 @@ type Network struct {
 	index   map[int]int // external bus number -> position
 
 	// Per bus (position as in Case.Buses).
-	busType []BusType  // effective type after MATPOWER's bustypes rules
+	busType []BusType    // effective type after MATPOWER's bustypes rules
 	ysh     []complex128 // bus shunt admittance, pu
 	ref     int
 	pv, pq  []int
