@@ -1,0 +1,178 @@
+package city
+
+import (
+	"fmt"
+	"math"
+)
+
+// Router finds shortest-time routes on a RoadGraph, edge to edge, on the
+// turn-expanded graph (so turn restrictions and the U-turn rule of
+// TurnAllowed hold), with A* and ALT landmark bounds (Goldberg & Harrelson
+// 2005). Costs are free-flow travel times (LengthM/SpeedMps) unless
+// SetWeights gives others. A Router is not safe for concurrent use: use one
+// per goroutine (they share the graph's landmark tables). After the first
+// query it allocates nothing per query, except to grow dst.
+type Router struct {
+	g      *RoadGraph
+	lm     *landmarks
+	w      []float64 // cost of each edge, s
+	hScale float64   // factor on landmark bounds: min over edges of w / free-flow (<= 1)
+	s      *search
+	active [activeLandmarks]int
+	nAct   int
+}
+
+// NewRouter returns a router over g with free-flow weights. The first
+// router of a graph computes its landmarks (33 one-to-all searches).
+func NewRouter(g *RoadGraph) *Router {
+	r := &Router{g: g, lm: g.landmarkTable(), w: make([]float64, g.NumEdges()), hScale: 1, s: newSearch(g.NumEdges())}
+	for e := range r.w {
+		r.w[e] = g.FreeFlowS(EdgeID(e))
+	}
+	return r
+}
+
+// SetWeights sets the cost of every edge (s), e.g. current travel times for
+// re-routing; +Inf closes an edge. costS must have NumEdges entries, all positive. Landmark
+// bounds were computed on free-flow times; they are scaled by the smallest
+// ratio costS/free-flow so they stay admissible when some edge gets faster
+// than free flow.
+func (r *Router) SetWeights(costS []float64) error {
+	if len(costS) != len(r.w) {
+		return fmt.Errorf("city: SetWeights: %d weights for %d edges", len(costS), len(r.w))
+	}
+	scale := 1.0
+	for e, c := range costS {
+		if !(c > 0) {
+			return fmt.Errorf("city: SetWeights: edge %d: cost %v must be positive", e, c)
+		}
+		if ratio := c / r.g.FreeFlowS(EdgeID(e)); ratio < scale {
+			scale = ratio
+		}
+	}
+	copy(r.w, costS)
+	r.hScale = scale * (1 - 1e-9)
+	return nil
+}
+
+// Route returns the fastest path from edge fromEdge to edge toEdge,
+// appended to dst (dst[:0] to reuse a buffer): the edges in order, starting
+// with fromEdge and ending with toEdge. costS is the sum of the costs of
+// all the edges of the path, both ends included (a trip that starts or ends
+// part-way along an edge subtracts the part not driven). ok is false when
+// toEdge cannot be reached.
+func (r *Router) Route(fromEdge, toEdge EdgeID, dst []EdgeID) (path []EdgeID, costS float64, ok bool) {
+	g, s := r.g, r.s
+	m := EdgeID(len(r.w))
+	if fromEdge < 0 || fromEdge >= m || toEdge < 0 || toEdge >= m {
+		return dst, 0, false
+	}
+	r.chooseLandmarks(fromEdge, toEdge)
+	s.reset()
+	s.set(fromEdge, 0, NoEdge)
+	s.heap.push(r.bound(fromEdge, toEdge), fromEdge)
+	for len(s.heap.items) > 0 {
+		it := s.heap.pop()
+		e := it.edge
+		ge := s.cost[e]
+		if e == toEdge {
+			return r.unwind(toEdge, dst), r.w[fromEdge] + ge, true
+		}
+		if it.key > ge+r.bound(e, toEdge)+1e-9 {
+			continue // stale heap entry
+		}
+		for _, o := range g.Successors(e) {
+			c := ge + r.w[o]
+			if c < s.get(o) {
+				h := r.bound(o, toEdge)
+				if math.IsInf(h, 1) {
+					continue
+				}
+				s.set(o, c, e)
+				s.heap.push(c+h, o)
+			}
+		}
+	}
+	return dst, 0, false
+}
+
+// unwind appends the path ending at t to dst.
+func (r *Router) unwind(t EdgeID, dst []EdgeID) []EdgeID {
+	n0 := len(dst)
+	for e := t; e != NoEdge; e = r.s.parent[e] {
+		dst = append(dst, e)
+	}
+	for i, j := n0, len(dst)-1; i < j; i, j = i+1, j-1 {
+		dst[i], dst[j] = dst[j], dst[i]
+	}
+	return dst
+}
+
+// chooseLandmarks keeps the activeLandmarks landmarks that give the best
+// bound between from and to.
+func (r *Router) chooseLandmarks(from, to EdgeID) {
+	r.nAct = 0
+	if r.lm.k == 0 {
+		return
+	}
+	var best [activeLandmarks]float64
+	for k := 0; k < r.lm.k; k++ {
+		v := landmarkBound(r.lm, k, from, to)
+		if math.IsNaN(v) {
+			continue
+		}
+		// insertion into the sorted top list
+		i := r.nAct
+		if i < activeLandmarks {
+			r.nAct++
+		} else if v <= best[activeLandmarks-1] {
+			continue
+		} else {
+			i = activeLandmarks - 1
+		}
+		for i > 0 && best[i-1] < v {
+			best[i], r.active[i] = best[i-1], r.active[i-1]
+			i--
+		}
+		best[i], r.active[i] = v, k
+	}
+}
+
+// landmarkBound is landmark k's lower bound on D(e, t).
+func landmarkBound(lm *landmarks, k int, e, t EdgeID) float64 {
+	ie, it := int(e)*numLandmarks+k, int(t)*numLandmarks+k
+	a := float64(lm.from[it]) - float64(lm.from[ie]) // D(L,t) - D(L,e)
+	b := float64(lm.to[ie]) - float64(lm.to[it])     // D(e,L) - D(t,L)
+	switch {
+	case math.IsNaN(a):
+		return b
+	case math.IsNaN(b) || a > b:
+		return a
+	}
+	return b
+}
+
+// bound is the A* heuristic: a lower bound on the cost from the end of e
+// to the end of t.
+func (r *Router) bound(e, t EdgeID) float64 {
+	h := 0.0
+	for i := 0; i < r.nAct; i++ {
+		if v := landmarkBound(r.lm, r.active[i], e, t); v > h {
+			h = v
+		}
+	}
+	if math.IsInf(h, 1) {
+		return h
+	}
+	return h * r.hScale
+}
+
+// TimeFrom fills out (NumEdges entries) with the cost of the fastest route
+// from fromEdge to every edge, as Route would return it; +Inf where
+// unreachable. One Dijkstra search, O((E+T) log E).
+func (r *Router) TimeFrom(fromEdge EdgeID, out []float64) {
+	r.s.dijkstra(r.g, r.w, fromEdge, false)
+	for e := range out {
+		out[e] = r.s.get(EdgeID(e)) + r.w[fromEdge]
+	}
+}
