@@ -1,0 +1,139 @@
+// Command cvrp benchmarks citytwin's CVRP solver (models/waste/cvrp) on the
+// CVRPLIB sets in /work/shared/data/vrp and prints a Markdown table of cost,
+// best known cost, gap and time per instance, with the mean gap per set.
+//
+//	go run ./bench/cvrp -sets A,B,P,CMT -time 2s
+//	go run ./bench/cvrp -sets X -max-n 300 -time 30s
+//	go run ./bench/cvrp -instances X-n1001-k43 -time 60s
+//
+// CMT instances use unrounded distances; the Augerat sets A, B and P use a
+// fleet of exactly k vehicles, as their best known costs assume (bks.csv).
+package main
+
+import (
+	"encoding/csv"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"citytwin/models/waste/cvrp"
+)
+
+type bksRow struct {
+	name, set, file string
+	n               int
+	bks             float64
+}
+
+func main() {
+	data := flag.String("data", "/work/shared/data/vrp", "folder holding bks.csv and the instance folders")
+	sets := flag.String("sets", "A,B,P,CMT", "comma-separated folders (A, B, P, CMT, X)")
+	only := flag.String("instances", "", "comma-separated instance names (overrides -sets)")
+	maxN := flag.Int("max-n", 0, "skip instances with more customers (0: no limit)")
+	limit := flag.Duration("time", 2*time.Second, "time limit per instance")
+	seed := flag.Uint64("seed", 1, "random seed")
+	flag.Parse()
+	rows, err := readBKS(filepath.Join(*data, "bks.csv"))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	if err := run(os.Stdout, *data, rows, selector(*sets, *only, *maxN), *limit, *seed); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+}
+
+func selector(sets, only string, maxN int) func(bksRow) bool {
+	setList := strings.Split(sets, ",")
+	names := strings.Split(only, ",")
+	return func(r bksRow) bool {
+		if r.file == "" || (maxN > 0 && r.n > maxN) {
+			return false
+		}
+		if only != "" {
+			return slices.Contains(names, r.name)
+		}
+		return slices.Contains(setList, filepath.Dir(r.file))
+	}
+}
+
+func readBKS(path string) ([]bksRow, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer fh.Close()
+	recs, err := csv.NewReader(fh).ReadAll()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	var rows []bksRow
+	for k, rec := range recs[1:] {
+		n, err1 := strconv.Atoi(rec[2])
+		bks, err2 := strconv.ParseFloat(rec[4], 64)
+		if err1 != nil || err2 != nil || len(rec) < 9 {
+			return nil, fmt.Errorf("%s: row %d: bad number", path, k+2)
+		}
+		rows = append(rows, bksRow{name: rec[0], set: rec[1], n: n, bks: bks, file: rec[8]})
+	}
+	return rows, nil
+}
+
+// run solves each selected instance and prints the table as it goes.
+func run(w io.Writer, data string, rows []bksRow, keep func(bksRow) bool, limit time.Duration, seed uint64) error {
+	fmt.Fprintf(w, "| instance | n | vehicles | cost | BKS | gap %% | time s | iterations |\n|---|---|---|---|---|---|---|---|\n")
+	sum := map[string]float64{}
+	count := map[string]int{}
+	var order []string
+	for _, r := range rows {
+		if !keep(r) {
+			continue
+		}
+		f, err := cvrp.ReadFile(filepath.Join(data, r.file))
+		if err != nil {
+			return err
+		}
+		round := cvrp.RoundAuto
+		if r.set == "CMT" {
+			round = cvrp.RoundNone
+		}
+		in, err := f.Instance(round)
+		if err != nil {
+			return err
+		}
+		in.Vehicles = f.AutoFleet()
+		start := time.Now()
+		sol, err := cvrp.Solve(in, cvrp.Options{Seed: seed, TimeLimit: limit})
+		elapsed := time.Since(start)
+		if err != nil {
+			return fmt.Errorf("%s: %w", r.name, err)
+		}
+		if err := in.CheckSolution(sol); err != nil {
+			return fmt.Errorf("%s: %w", r.name, err)
+		}
+		gap := 100 * (sol.Cost - r.bks) / r.bks
+		vehicles := "any"
+		if in.Vehicles > 0 {
+			vehicles = strconv.Itoa(in.Vehicles)
+		}
+		fmt.Fprintf(w, "| %s | %d | %s | %s | %s | %.2f | %.1f | %d |\n", r.name, r.n, vehicles, cvrp.FormatCost(sol.Cost), cvrp.FormatCost(r.bks), gap, elapsed.Seconds(), sol.Iterations)
+		set := filepath.Dir(r.file)
+		if count[set] == 0 {
+			order = append(order, set)
+		}
+		sum[set] += gap
+		count[set]++
+	}
+	fmt.Fprintf(w, "\n| set | instances | mean gap %% |\n|---|---|---|\n")
+	for _, set := range order {
+		fmt.Fprintf(w, "| %s | %d | %.3f |\n", set, count[set], sum[set]/float64(count[set]))
+	}
+	return nil
+}
