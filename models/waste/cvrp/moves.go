@@ -213,7 +213,7 @@ func (ls *localSearch) move8() bool {
 	if delta > -epsilon {
 		return false
 	}
-	prefixV := ls.collect(rv.start.next, v)  // customers of V's route up to V
+	prefixV := ls.collect(rv.start.next, v)      // customers of V's route up to V
 	suffixU := ls.collect(ls.nodeX, ru.end.prev) // customers of U's route from X
 	prefixV = slicesClip(prefixV, v.isDepot)
 	suffixU = slicesClip(suffixU, ls.nodeX.isDepot)
