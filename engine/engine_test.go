@@ -38,7 +38,7 @@ func (h *holdModel) Handle(s *Sim, ev Event) error {
 }
 
 func (h *holdModel) SaveState(w io.Writer) error { return gob.NewEncoder(w).Encode(h.Seen) }
-func (h *holdModel) LoadState(r io.Reader) error  { return gob.NewDecoder(r).Decode(&h.Seen) }
+func (h *holdModel) LoadState(r io.Reader) error { return gob.NewDecoder(r).Decode(&h.Seen) }
 
 func newHold(seed uint64, pending int, keep bool) (*Sim, *holdModel) {
 	s := New(seed)
