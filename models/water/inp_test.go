@@ -1,0 +1,109 @@
+package water
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// sharedDir is the project's read-only data folder, relative to this package.
+const sharedDir = "../../../shared/data/water"
+
+func sharedFiles(t testing.TB) []string {
+	files, _ := filepath.Glob(filepath.Join(sharedDir, "*", "*.inp"))
+	if len(files) == 0 {
+		t.Skip("shared data not present")
+	}
+	return files
+}
+
+func TestParseShared(t *testing.T) {
+	for _, f := range sharedFiles(t) {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			net, err := Load(f)
+			if strings.Contains(f, "exnet_original") {
+				// EPANET 2.3.5 rejects it too: "Start ClockTime 20 PM" (error 213).
+				var ie *InputError
+				if !errors.As(err, &ie) || ie.Line == 0 || ie.Section != "TIMES" {
+					t.Fatalf("want a [TIMES] error with a line, got %v", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(net.Nodes) == 0 || len(net.Links) == 0 {
+				t.Fatalf("empty network")
+			}
+		})
+	}
+}
+
+func TestParseNet1(t *testing.T) {
+	net, err := Load("testdata/Net1.inp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := len(net.Nodes); got != 11 {
+		t.Errorf("nodes = %d, want 11", got)
+	}
+	if got := len(net.Links); got != 13 {
+		t.Errorf("links = %d, want 13", got)
+	}
+	if net.NJuncs != 9 || len(net.Tanks) != 2 || len(net.Pumps) != 1 || len(net.Controls) != 2 {
+		t.Errorf("juncs %d tanks %d pumps %d controls %d", net.NJuncs, len(net.Tanks), len(net.Pumps), len(net.Controls))
+	}
+	o := net.Options
+	if o.Units.Flow != "GPM" || o.Duration != 24*3600 || o.PatternStep != 7200 || o.QualStep != 300 {
+		t.Errorf("options %+v", o)
+	}
+	j, _ := net.NodeIndex("11")
+	if d := net.Nodes[j].Demands[0]; d.Pattern != 1 || d.Base*gpmPerCFS != 150 {
+		t.Errorf("demand at 11 = %+v", d)
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	cases := []struct {
+		name, inp, want string
+	}{
+		{"bad number", "[JUNCTIONS]\n J1 abc\n", "line 2: [JUNCTIONS]"},
+		{"unknown node", "[JUNCTIONS]\nJ1 0\n[PIPES]\nP1 J1 J2 100 10 100\n", "line 4: [PIPES]: undefined node"},
+		{"unknown section", "[FOO]\n", "line 1"},
+		{"duplicate", "[JUNCTIONS]\nJ1 0\nJ1 0\n", "line 3: [JUNCTIONS]: duplicate"},
+		{"bad time", "[JUNCTIONS]\nJ1 0\n[TIMES]\nDURATION x\n", "line 4: [TIMES]"},
+		{"empty", "", "no nodes"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := ParseBytes([]byte(c.inp))
+			if err == nil || !strings.Contains(err.Error(), c.want) || !errors.Is(err, ErrInput) {
+				t.Fatalf("err = %v, want it to contain %q", err, c.want)
+			}
+		})
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	seeds, _ := filepath.Glob("testdata/*.inp")
+	for _, s := range seeds {
+		b, err := os.ReadFile(s)
+		if err == nil && len(b) < 64<<10 {
+			f.Add(b)
+		}
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		net, err := ParseBytes(b)
+		if err != nil {
+			if !errors.Is(err, ErrInput) {
+				t.Fatalf("error not wrapping ErrInput: %v", err)
+			}
+			return
+		}
+		if len(net.Nodes) == 0 {
+			t.Fatal("nil error and no nodes")
+		}
+	})
+}
