@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -24,3 +25,5 @@ func exactArgs(n int) cobra.PositionalArgs {
 		return usageError(cobra.ExactArgs(n)(cmd, args))
 	}
 }
+
+func errorsIs(err, target error) bool { return errors.Is(err, target) }

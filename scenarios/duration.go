@@ -1,0 +1,48 @@
+package scenarios
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Duration is a scenario duration: Go syntax ("90m", "1h30m", "0.5s") or
+// days ("2d", "1d12h").
+type Duration struct{ D time.Duration }
+
+// UnmarshalYAML reads a duration string.
+func (d *Duration) UnmarshalYAML(b []byte) error {
+	s := strings.Trim(strings.TrimSpace(string(b)), `"'`)
+	v, err := ParseDuration(s)
+	if err != nil {
+		return err
+	}
+	d.D = v
+	return nil
+}
+
+// MarshalYAML writes the duration in Go syntax.
+func (d Duration) MarshalYAML() ([]byte, error) { return []byte(d.D.String()), nil }
+
+// ParseDuration parses Go duration syntax with an optional leading day
+// count ("2d", "1d6h").
+func ParseDuration(s string) (time.Duration, error) {
+	var days time.Duration
+	if i := strings.Index(s, "d"); i > 0 {
+		n, err := strconv.ParseFloat(s[:i], 64)
+		if err != nil {
+			return 0, fmt.Errorf("duration %q: %w", s, err)
+		}
+		days = time.Duration(n * float64(24*time.Hour))
+		s = s[i+1:]
+		if s == "" {
+			return days, nil
+		}
+	}
+	v, err := time.ParseDuration(s)
+	if err != nil {
+		return 0, fmt.Errorf("duration %q: want like 90m, 4h or 2d", s)
+	}
+	return days + v, nil
+}

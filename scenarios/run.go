@@ -1,0 +1,171 @@
+package scenarios
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"citytwin/engine"
+	"citytwin/engine/record"
+)
+
+// RunOptions adjusts a run of a scenario.
+type RunOptions struct {
+	Out        string        // output folder; default the scenario's outputs.dir or results/<name>
+	Seed       *uint64       // overrides the scenario's seed
+	Until      time.Duration // stop this long after the start (0: the scenario's duration)
+	Format     string        // overrides outputs.format
+	Checkpoint string        // write a checkpoint here when the run stops
+	Restore    string        // resume from this checkpoint
+	Version    string        // citytwin version for the manifest
+	// Progress, if set, is called now and then with the simulated time
+	// reached and the end.
+	Progress func(now, end engine.Time)
+}
+
+// Result is what a run produced.
+type Result struct {
+	Dir      string
+	Manifest *record.Manifest
+}
+
+// Run builds and runs the scenario and writes its results.
+func Run(sc *Scenario, opt RunOptions) (*Result, error) {
+	wallStart := time.Now()
+	env, models, err := Build(sc)
+	if err != nil {
+		return nil, err
+	}
+	seed := sc.Seed
+	if opt.Seed != nil {
+		seed = *opt.Seed
+	}
+	sim := engine.New(seed)
+	names := make([]string, len(models))
+	for i, m := range models {
+		sim.Add(m)
+		names[i] = m.Name()
+	}
+	if err := sim.Init(); err != nil {
+		return nil, err
+	}
+	if opt.Restore != "" {
+		if err := restore(sim, opt.Restore); err != nil {
+			return nil, err
+		}
+	}
+	end := engine.FromDuration(sc.Duration.D)
+	if opt.Until > 0 && engine.FromDuration(opt.Until) < end {
+		end = engine.FromDuration(opt.Until)
+	}
+	if err := runTo(sim, end, opt.Progress); err != nil {
+		return nil, fmt.Errorf("run %s: %w", sc.Name, err)
+	}
+	if opt.Checkpoint != "" {
+		if err := record.WriteFileAtomic(opt.Checkpoint, sim.Checkpoint); err != nil {
+			return nil, err
+		}
+	}
+	dir, format, err := outputs(sc, opt)
+	if err != nil {
+		return nil, err
+	}
+	m := &record.Manifest{
+		Scenario: sc.Path, ScenarioSHA256: sc.SHA256, Name: sc.Name, Seed: seed, Version: opt.Version,
+		SimStart: sc.StartTime.Format(time.RFC3339), SimEnd: sc.StartTime.Add(sim.Now().Duration()).Format(time.RFC3339),
+		TimeZone: sc.TimeZone, Restored: opt.Restore != "", Events: sim.Dispatched(), EventDigest: sim.Digest(),
+		Models: names, KPIs: map[string][]record.KPIRecord{},
+	}
+	if err := writeTables(dir, format, env, models, m); err != nil {
+		return nil, err
+	}
+	m.WallTimeS = time.Since(wallStart).Seconds()
+	if err := record.WriteManifest(dir, m); err != nil {
+		return nil, err
+	}
+	return &Result{Dir: dir, Manifest: m}, nil
+}
+
+// runTo runs the sim to end in slices, reporting progress between them.
+func runTo(sim *engine.Sim, end engine.Time, progress func(now, end engine.Time)) error {
+	slice := max(end/200, engine.Second)
+	for sim.Now() < end {
+		next := min(sim.Now()+slice, end)
+		if err := sim.RunUntil(next); err != nil {
+			return err
+		}
+		if progress != nil {
+			progress(sim.Now(), end)
+		}
+	}
+	return nil
+}
+
+func restore(sim *engine.Sim, path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if err := sim.Restore(f); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return nil
+}
+
+func outputs(sc *Scenario, opt RunOptions) (string, record.Format, error) {
+	dir := opt.Out
+	if dir == "" {
+		dir = sc.Outputs.Dir
+	}
+	if dir == "" {
+		dir = filepath.Join("results", sc.Name)
+	}
+	name := sc.Outputs.Format
+	if opt.Format != "" {
+		name = opt.Format
+	}
+	format, err := record.ParseFormat(name)
+	if err != nil {
+		return "", 0, err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", 0, err
+	}
+	// A manifest from an earlier run would make a half-written folder look
+	// complete: remove it first; it is written again last.
+	if err := os.Remove(filepath.Join(dir, "manifest.json")); err != nil && !os.IsNotExist(err) {
+		return "", 0, err
+	}
+	return dir, format, nil
+}
+
+// tabler is what city and models offer for output.
+type tabler interface{ Tables() []*record.Table }
+
+func writeTables(dir string, format record.Format, env *Env, models []engine.Model, m *record.Manifest) error {
+	var tables []*record.Table
+	if t, ok := any(env.City).(tabler); ok {
+		tables = append(tables, t.Tables()...)
+	}
+	for _, model := range models {
+		rep, ok := model.(engine.Reporter)
+		if !ok {
+			continue
+		}
+		for _, k := range rep.KPIs() {
+			m.KPIs[model.Name()] = append(m.KPIs[model.Name()], record.KPIRecord{Name: k.Name, Unit: k.Unit, Value: k.Value})
+		}
+		tables = append(tables, rep.Tables()...)
+	}
+	for _, t := range tables {
+		path, err := record.WriteTable(dir, t, format)
+		if err != nil {
+			return err
+		}
+		rows, _ := t.Rows()
+		m.Files = append(m.Files, record.FileRecord{Name: filepath.Base(path), Table: t.Name, Format: format.String(), Rows: rows})
+	}
+	return nil
+}

@@ -1,0 +1,166 @@
+// Package scenarios reads scenario files and builds runs from them.
+//
+// A scenario is a YAML file naming the city (an OSM file), the simulated
+// start (local date-time and IANA time zone), the duration, the master
+// seed, the models that run with their parameters, sensor feeds and
+// outputs. Decoding is strict: an unknown key, a value of the wrong type or
+// a missing required field is an error naming file:line:column and the key.
+package scenarios
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/ast"
+)
+
+// ErrInvalid is wrapped by every error about a scenario's content.
+var ErrInvalid = errors.New("scenarios: invalid scenario")
+
+// Scenario is a decoded scenario file.
+type Scenario struct {
+	Name        string              `yaml:"name"`
+	Description string              `yaml:"description"`
+	City        CityConfig          `yaml:"city"`
+	Start       string              `yaml:"start"`    // local date-time, "2006-01-02T15:04:05"
+	TimeZone    string              `yaml:"timezone"` // IANA name, "Europe/Copenhagen"
+	Duration    Duration            `yaml:"duration"`
+	Seed        uint64              `yaml:"seed"`
+	Models      map[string]ast.Node `yaml:"models"`
+	Feeds       []ast.Node          `yaml:"feeds"`
+	Outputs     Outputs             `yaml:"outputs"`
+
+	// Path is the file the scenario was read from; SHA256 its content's
+	// hash; Dir the folder relative paths in it are resolved against.
+	Path   string `yaml:"-"`
+	SHA256 string `yaml:"-"`
+	Dir    string `yaml:"-"`
+	// StartTime is Start in TimeZone.
+	StartTime time.Time `yaml:"-"`
+
+	positions map[string]string // key path -> "file:line:col", for later errors
+}
+
+// CityConfig names the city's OSM extract.
+type CityConfig struct {
+	OSM string `yaml:"osm"` // path, relative to the scenario file
+}
+
+// Outputs says where and how results are written.
+type Outputs struct {
+	Dir    string `yaml:"dir"`    // default results/<name>
+	Format string `yaml:"format"` // csv, arrow (default) or parquet
+}
+
+// Load reads and validates the scenario at path.
+func Load(path string) (*Scenario, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("scenarios: %w", err)
+	}
+	return Parse(path, data)
+}
+
+// Parse decodes and validates a scenario from data; path names it in
+// errors and anchors relative paths.
+func Parse(path string, data []byte) (*Scenario, error) {
+	var sc Scenario
+	if err := yaml.UnmarshalWithOptions(data, &sc, yaml.Strict()); err != nil {
+		return nil, yamlError(path, err)
+	}
+	sum := sha256.Sum256(data)
+	sc.Path, sc.SHA256, sc.Dir = path, hex.EncodeToString(sum[:]), filepath.Dir(path)
+	if err := sc.validate(data); err != nil {
+		return nil, err
+	}
+	return &sc, nil
+}
+
+// yamlError turns a YAML library error into "file:line:col: message".
+func yamlError(path string, err error) error {
+	var ye yaml.Error
+	if errors.As(err, &ye) {
+		if tok := ye.GetToken(); tok != nil && tok.Position != nil {
+			return fmt.Errorf("%w: %s:%d:%d: %s", ErrInvalid, path, tok.Position.Line, tok.Position.Column, ye.GetMessage())
+		}
+		return fmt.Errorf("%w: %s: %s", ErrInvalid, path, ye.GetMessage())
+	}
+	return fmt.Errorf("%w: %s: %v", ErrInvalid, path, err)
+}
+
+// fieldError names a key of the scenario with its position when known.
+func (sc *Scenario) fieldError(key, format string, args ...any) error {
+	where := sc.Path
+	if pos, ok := sc.positions[key]; ok {
+		where = pos
+	}
+	return fmt.Errorf("%w: %s: %s: %s", ErrInvalid, where, key, fmt.Sprintf(format, args...))
+}
+
+func (sc *Scenario) validate(data []byte) error {
+	sc.positions = keyPositions(sc.Path, data)
+	if sc.Name == "" {
+		return sc.fieldError("name", "missing required field")
+	}
+	if sc.City.OSM == "" {
+		return sc.fieldError("city.osm", "missing required field")
+	}
+	if sc.Start == "" {
+		return sc.fieldError("start", "missing required field")
+	}
+	if sc.TimeZone == "" {
+		return sc.fieldError("timezone", "missing required field")
+	}
+	loc, err := time.LoadLocation(sc.TimeZone)
+	if err != nil {
+		return sc.fieldError("timezone", "unknown time zone %q", sc.TimeZone)
+	}
+	start, err := time.ParseInLocation("2006-01-02T15:04:05", sc.Start, loc)
+	if err != nil {
+		return sc.fieldError("start", "want a local date-time like 2024-05-14T06:00:00, got %q", sc.Start)
+	}
+	sc.StartTime = start
+	if sc.Duration.D <= 0 {
+		return sc.fieldError("duration", "missing or not positive")
+	}
+	for name := range sc.Models {
+		if _, ok := builders[name]; !ok {
+			return sc.fieldError("models."+name, "unknown model (known: %s)", knownModels())
+		}
+	}
+	if sc.Outputs.Format == "" {
+		sc.Outputs.Format = "arrow"
+	}
+	switch sc.Outputs.Format {
+	case "csv", "arrow", "parquet":
+	default:
+		return sc.fieldError("outputs.format", "want csv, arrow or parquet, got %q", sc.Outputs.Format)
+	}
+	return nil
+}
+
+// Resolve makes a path in the scenario relative to the scenario's folder.
+func (sc *Scenario) Resolve(p string) string {
+	if p == "" || filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(sc.Dir, p)
+}
+
+// End is the simulated end as a wall time in the scenario's zone.
+func (sc *Scenario) End() time.Time { return sc.StartTime.Add(sc.Duration.D) }
+
+// Position returns "file:line:col" of a dotted key path (like
+// "models.traffic.step"), or the file name when it is not known.
+func (sc *Scenario) Position(key string) string {
+	if pos, ok := sc.positions[key]; ok {
+		return pos
+	}
+	return sc.Path
+}
