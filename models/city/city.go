@@ -26,6 +26,8 @@ type City struct {
 
 	Stats ImportStats // what was read and what was dropped
 
+	taggedSignals int // elements with highway=traffic_signals
+
 	index *spatialIndex
 }
 
@@ -44,16 +46,19 @@ type Options struct {
 
 // ImportStats counts what an import read and what it had to drop.
 type ImportStats struct {
-	OSMNodes, OSMWays, OSMRelations int
-	Duplicates                      int // elements whose id appeared before (first kept)
-	BadCoordinates                  int // nodes with lat/lon out of range, dropped
-	MissingNodeRefs                 int // way node refs to nodes not in the file (skipped)
-	DroppedWays                     int // drivable ways with fewer than 2 nodes in the file
-	Restrictions                    int // turn restriction relations for cars
-	RestrictionsApplied             int
-	RestrictionsViaWay              int // via a way: not supported, skipped
-	RestrictionsIncomplete          int // members cut at the extract edge or not drivable
-	IncompleteMultipolygons         int // relations with outer rings missing or unclosed
+	OSMNodes               int `json:"osm_nodes"`
+	OSMWays                int `json:"osm_ways"`
+	OSMRelations           int `json:"osm_relations"`
+	Duplicates             int `json:"duplicates"`        // elements whose id appeared before (first kept)
+	BadCoordinates         int `json:"bad_coordinates"`   // nodes with lat/lon out of range, dropped
+	MissingNodeRefs        int `json:"missing_node_refs"` // way node refs to nodes not in the file (skipped)
+	DroppedWays            int `json:"dropped_ways"`      // drivable ways with fewer than 2 nodes in the file
+	Restrictions           int `json:"restrictions"`      // turn restriction relations for cars
+	RestrictionsApplied    int `json:"restrictions_applied"`
+	RestrictionsViaWay     int `json:"restrictions_via_way"`    // via a way: not supported, skipped
+	RestrictionsIncomplete int `json:"restrictions_incomplete"` // members cut at the extract edge or not drivable
+	RelationsCut           int `json:"relations_cut"`           // relations with members missing from the extract (imported with what is there)
+	PartialFeatures        int `json:"partial_features"`        // facilities whose geometry lacks members or nodes, or whose rings do not close
 }
 
 // Load imports the OSM file at path (.osm, .osm.xml, .osm.gz, .osm.xml.gz
@@ -97,9 +102,12 @@ func build(raw *rawOSM, opt Options) (*City, error) {
 		OSMNodes: len(raw.nodeID), OSMWays: len(raw.ways), OSMRelations: len(raw.rels),
 		Duplicates: raw.duplicates, BadCoordinates: raw.badCoords,
 	}
+	c.Stats.RelationsCut = raw.cutRelations()
 	c.Roads = buildRoads(raw, c.Proj, opt, &c.Stats)
-	c.buildFacilities(raw)
 	c.index = newSpatialIndex(c.Roads)
+	c.buildFacilities(raw)
+	c.taggedSignals = len(raw.shapes(c.Proj, tagIs("highway", "traffic_signals")))
+	c.Stats.PartialFeatures = c.partialFeatures()
 	return c, nil
 }
 
@@ -113,4 +121,52 @@ func centreProjection(raw *rawOSM) Projection {
 		minLat, maxLat = math.Min(minLat, ll[1]), math.Max(maxLat, ll[1])
 	}
 	return NewProjection((minLon+maxLon)/2, (minLat+maxLat)/2)
+}
+
+// cutRelations counts relations with a member missing from the file.
+func (raw *rawOSM) cutRelations() int {
+	n := 0
+	for _, r := range raw.rels {
+		for _, m := range r.Members {
+			var ok bool
+			switch m.Type {
+			case "node":
+				_, ok = raw.nodeIdx[m.Ref]
+			case "way":
+				_, ok = raw.wayIdx[m.Ref]
+			default:
+				_, ok = raw.relIdx[m.Ref]
+			}
+			if !ok {
+				n++
+				break
+			}
+		}
+	}
+	return n
+}
+
+// partialFeatures counts facilities with incomplete geometry.
+func (c *City) partialFeatures() int {
+	n := 0
+	count := func(f Feature) {
+		if f.Partial {
+			n++
+		}
+	}
+	for _, p := range c.CarParks {
+		count(p.Feature)
+	}
+	for _, p := range c.Chargers {
+		count(p.Feature)
+	}
+	for _, b := range c.Buildings {
+		count(b.Feature)
+	}
+	for _, fs := range [][]Facility{c.WasteBaskets, c.Recycling, c.Substations, c.WaterTowers, c.WaterWorks} {
+		for _, f := range fs {
+			count(f.Feature)
+		}
+	}
+	return n
 }

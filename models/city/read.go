@@ -12,6 +12,7 @@ import (
 	"math"
 	"os"
 	"sort"
+	"strings"
 
 	"github.com/paulmach/osm"
 	"github.com/paulmach/osm/osmpbf"
@@ -131,12 +132,13 @@ func (raw *rawOSM) scanPBF(r io.Reader, cr *countingReader) (err error) {
 }
 
 func positionError(err error, last string, offset int64) error {
-	var se *xml.SyntaxError
 	where := fmt.Sprintf("byte %d", offset)
+	var se *xml.SyntaxError
 	if errors.As(err, &se) {
 		where = fmt.Sprintf("line %d", se.Line)
+		err = errors.New(strings.TrimPrefix(se.Msg, "XML syntax error: "))
 	}
-	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) || err.Error() == "unexpected EOF" {
 		err = fmt.Errorf("truncated file: %v", err)
 	}
 	if last != "" {
