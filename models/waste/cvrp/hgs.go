@@ -27,7 +27,7 @@ type solver struct {
 	ls              *localSearch
 	pop             *population
 	opts            Options
-	start           time.Time
+	start           time.Duration
 	iterations      int
 	taken           []bool // crossover scratch
 }
@@ -57,8 +57,8 @@ func newSolver(in *Instance, opts Options) *solver {
 	if opts.Params != nil {
 		p = *opts.Params
 	}
-	if opts.Now == nil {
-		opts.Now = time.Now
+	if opts.Clock == nil {
+		opts.Clock = WallClock
 	}
 	s := &solver{in: in, params: p, fleet: fleetBound(in), opts: opts,
 		rng: rand.New(rand.NewPCG(opts.Seed, 0x9e3779b97f4a7c15))}
@@ -89,11 +89,11 @@ func (s *solver) stop() bool {
 	if s.opts.MaxIterations > 0 && s.iterations >= s.opts.MaxIterations {
 		return true
 	}
-	return s.opts.TimeLimit > 0 && s.opts.Now().Sub(s.start) >= s.opts.TimeLimit
+	return s.opts.TimeLimit > 0 && s.opts.Clock()-s.start >= s.opts.TimeLimit
 }
 
 func (s *solver) run() {
-	s.start = s.opts.Now()
+	s.start = s.opts.Clock()
 	s.initialPopulation()
 	unlimited := s.opts.MaxIterations == 0 && s.opts.TimeLimit == 0
 	child := newIndividual(s.in.N, s.fleet)

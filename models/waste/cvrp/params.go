@@ -11,14 +11,17 @@ type Options struct {
 	// give the same solution (with a TimeLimit, only as long as the limit
 	// cuts the search at the same iteration).
 	Seed uint64
-	// TimeLimit stops the search after this much wall time; 0 means none.
+	// TimeLimit stops the search after this much time on Clock; 0 means
+	// none.
 	TimeLimit time.Duration
 	// MaxIterations stops the search after this many genetic iterations
 	// (offspring); 0 means none. With neither limit the search stops after
 	// Params.IterationsNoImprovement iterations without improvement.
 	MaxIterations int
-	// Now is the clock TimeLimit is measured with; nil means time.Now.
-	Now func() time.Time
+	// Clock measures TimeLimit: any monotonic reading, only differences
+	// count. Nil means WallClock; ProcessCPUTime counts this process's CPU
+	// time instead.
+	Clock func() time.Duration
 	// Params overrides the hyperparameters; nil means DefaultParams(inst).
 	Params *Params
 }

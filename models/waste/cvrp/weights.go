@@ -5,6 +5,7 @@ import (
 	"math"
 	"regexp"
 	"strconv"
+	"strings"
 )
 
 // Rounding says how distances computed from coordinates are rounded.
@@ -161,7 +162,7 @@ var fleetInName = regexp.MustCompile(`-k(\d+)$`)
 
 // NameFleet returns the k of an instance named like "A-n32-k5", or 0.
 func NameFleet(name string) int {
-	m := fleetInName.FindStringSubmatch(name)
+	m := fleetInName.FindStringSubmatch(strings.TrimSuffix(name, ".vrp"))
 	if m == nil {
 		return 0
 	}
