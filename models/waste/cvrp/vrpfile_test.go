@@ -99,10 +99,10 @@ func TestCoordDistances(t *testing.T) {
 		round Rounding
 		want  float64
 	}{
-		{"EUC_2D", RoundAuto, 5},   // sqrt(9+17.64)=5.16 -> 5
-		{"CEIL_2D", RoundAuto, 6},  // ceil
+		{"EUC_2D", RoundAuto, 5},  // sqrt(9+17.64)=5.16 -> 5
+		{"CEIL_2D", RoundAuto, 6}, // ceil
 		{"EUC_2D", RoundNone, 5.1614},
-		{"ATT", RoundAuto, 2},      // sqrt(26.64/10)=1.632 -> nint 2
+		{"ATT", RoundAuto, 2}, // sqrt(26.64/10)=1.632 -> nint 2
 	}
 	for _, c := range cases {
 		got := coordDistance(c.kind, a, b, c.round)
