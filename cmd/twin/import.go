@@ -20,7 +20,9 @@ func newImportCmd() *cobra.Command {
 		Use:   "import",
 		Short: "Import outside data (OpenStreetMap) into citytwin tables",
 		Args:  exactArgs(0),
-		RunE:  func(cmd *cobra.Command, args []string) error { return usageError(errors.New("import: name what to import (osm)")) },
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return usageError(errors.New("import: name what to import (osm)"))
+		},
 	}
 	cmd.AddCommand(newImportOSMCmd())
 	return cmd
