@@ -1,0 +1,48 @@
+// Package traffic is the microscopic road traffic model of citytwin:
+// vehicles drive on the lanes of the city's directed road edges, follow
+// each other with the Intelligent Driver Model, change lanes with MOBIL,
+// yield at junctions by road class, stop at fixed-time or actuated traffic
+// signals and queue back across junctions when the next road is full.
+//
+// The model is time-stepped. Traffic.Step(dt) advances every vehicle by
+// one step and can be called on its own (tests, the standalone CLI); the
+// engine adapter (Model) calls it from a periodic tick in PhaseModel.
+//
+// # Models and parameters
+//
+// Car following: the Intelligent Driver Model (IDM), M. Treiber,
+// A. Hennecke, D. Helbing, "Congested traffic states in empirical
+// observations and microscopic simulations", Phys. Rev. E 62, 1805 (2000).
+// Defaults: desired speed v0 = the edge speed limit times a per-vehicle
+// speed factor (normal, mean 1, sd 0.1, clipped to [0.8, 1.2], as SUMO's
+// default speedFactor), time headway T = 1.2 s, minimum gap s0 = 2 m,
+// maximum acceleration a = 1.5 m/s², comfortable deceleration b = 2 m/s²,
+// exponent δ = 4, vehicle length 5 m.
+//
+// Lane changing: MOBIL, A. Kesting, M. Treiber, D. Helbing, "General
+// lane-changing model MOBIL for car-following models", Transportation
+// Research Record 1999 (2007) 86-94, with politeness p = 0.2, threshold
+// Δa_th = 0.1 m/s², safe deceleration b_safe = 4 m/s², plus a mandatory
+// change towards the lanes that lead into the vehicle's next turn.
+//
+// Junctions: an unsignalised junction gives way by road class (motorway
+// highest, service road lowest); between equal classes the vehicle coming
+// from the right has way (right-before-left, as in Denmark). A yielding
+// vehicle stops at the stop line unless every conflicting vehicle that
+// approaches with more than 1 m/s reaches the junction at least the
+// critical gap (3 s) after it, or has passed before it. Turning speed is
+// limited as in SUMO's netconvert (junctions.limit-turn-speed, lateral
+// acceleration 5.5 m/s² on the turn radius).
+//
+// Signals: a fixed-time plan per signalised node, default cycle 90 s split
+// equally among the approach groups (edges entering from roughly opposite
+// directions share a group), 3 s amber and 2 s all-red after each green;
+// the actuated option extends a green in 1 s steps while a vehicle is
+// within 30 m of the stop line on a green approach (min green 5 s, max
+// green 45 s, after Webster/HCM actuated control practice).
+//
+// Gridlock: a vehicle that has stood still (v < 0.1 m/s) for the teleport
+// time (300 s, SUMO's time-to-teleport) at the head of its lane is moved
+// forward along its route to the next edge with room and counted as
+// teleported; no vehicle is ever removed without being counted.
+package traffic

@@ -1,0 +1,138 @@
+package traffic
+
+import "math"
+
+// frontAccel is the acceleration of vehicle i, the front vehicle of its
+// lane on edge e: free road, limited by the junction at the end of e (a
+// red signal, a vehicle it gives way to, a closed edge), and by the last
+// vehicle on the lane it will take on the next edge, looking ahead along
+// the route over empty edges up to LookaheadM. blocked reports that it
+// must not cross the stop line this step.
+func (t *Traffic) frontAccel(i, e int32, v0 float64) (acc float64, blocked bool) {
+	v := &t.v
+	p := &t.cfg.IDM
+	sp := v.speed[i]
+	d := t.net.LengthM[e] - v.pos[i]
+	acc = p.Accel(sp, v0, math.Inf(1), 0)
+	k := v.rCur[i]
+	if k >= v.rEnd[i]-1 {
+		return acc, false
+	}
+	next := t.arena[k+1]
+	if t.mustStop(i, e, next, d, sp) {
+		return math.Min(acc, p.Accel(sp, v0, d, sp)), true
+	}
+	tl := t.pickLane(i, next, k+1, v.lane[i])
+	if tl < 0 {
+		return math.Min(acc, p.Accel(sp, v0, d, sp)), true
+	}
+	if s := t.lanes[tl]; len(s) > 0 {
+		j := s[len(s)-1]
+		jp, js := t.startState(j)
+		return math.Min(acc, p.Accel(sp, v0, d+jp-v.length[j], sp-js)), false
+	}
+	return math.Min(acc, t.lookAhead(i, k+1, d+t.net.LengthM[next], v0)), false
+}
+
+// lookAhead limits the acceleration of vehicle i by what lies beyond the
+// empty edge at route index k, whose end is dist metres ahead: a red
+// signal or closed edge, or the last vehicle on the following edge.
+func (t *Traffic) lookAhead(i, k int32, dist, v0 float64) float64 {
+	v := &t.v
+	p := &t.cfg.IDM
+	sp := v.speed[i]
+	acc := math.Inf(1)
+	for dist < t.cfg.LookaheadM && k < v.rEnd[i]-1 {
+		e, n := t.arena[k], t.arena[k+1]
+		if t.closedEdge[n] || (t.sig.controls(e) && t.sig.state(e) != green && dist > sp*sp/(2*p.B)) {
+			return p.Accel(sp, v0, dist, sp)
+		}
+		bestRoom, tail := math.Inf(-1), int32(-1)
+		for l := t.net.laneStart[n]; l < t.net.laneStart[n+1]; l++ {
+			if r := t.room(l); r > bestRoom && !t.closedLane[l] {
+				bestRoom = r
+				tail = -1
+				if s := t.lanes[l]; len(s) > 0 {
+					tail = s[len(s)-1]
+				}
+			}
+		}
+		if tail >= 0 {
+			return p.Accel(sp, v0, dist+bestRoom, sp-v.speed[tail])
+		}
+		dist += t.net.LengthM[n]
+		k++
+	}
+	return acc
+}
+
+// mustStop reports whether vehicle i, d metres before the end of edge e
+// at speed sp, has to stop at the stop line before turning onto next: the
+// next edge is closed, its signal shows red (or amber and it can stop
+// comfortably), or it gives way to a conflicting vehicle.
+func (t *Traffic) mustStop(i, e, next int32, d, sp float64) bool {
+	p := &t.cfg.IDM
+	if t.closedEdge[next] {
+		return true
+	}
+	if t.sig.controls(e) {
+		switch t.sig.state(e) {
+		case green:
+			return false
+		case amber:
+			return d > sp*sp/(2*p.B)
+		default:
+			return d > sp*sp/(2*p.MaxDec)
+		}
+	}
+	foes := t.net.foes(e)
+	if len(foes) == 0 {
+		return false
+	}
+	if d > math.Max(t.cfg.yieldCheckMinM, sp*sp/(2*p.B)+10) {
+		return false
+	}
+	if sp > 1 && d < sp*sp/(2*4.5) {
+		return false // too close to stop: committed
+	}
+	my := etaAccel(d, sp, p.A)
+	for _, f := range foes {
+		if ef := t.eta[f]; ef < my+t.cfg.CriticalGapS && ef > my-t.cfg.PassGapS {
+			return true
+		}
+	}
+	return false
+}
+
+// etaAccel is the time to cover d metres from speed v accelerating at a.
+func etaAccel(d, v, a float64) float64 {
+	return (math.Sqrt(v*v+2*a*d) - v) / a
+}
+
+// computeETA finds, for every edge some vehicle gives way to, when its
+// first moving vehicle (faster than 1 m/s, not ending its trip there)
+// reaches the junction, in s (+Inf when none).
+func (t *Traffic) computeETA() {
+	v := &t.v
+	for e := range t.eta {
+		if !t.isFoe[e] {
+			continue
+		}
+		best := math.Inf(1)
+		lenE := t.net.LengthM[e]
+		for l := t.net.laneStart[e]; l < t.net.laneStart[e+1]; l++ {
+			s := t.lanes[l]
+			if len(s) == 0 {
+				continue
+			}
+			i := s[0]
+			if v.speed[i] < 1 || v.rCur[i] >= v.rEnd[i]-1 {
+				continue
+			}
+			if eta := (lenE - v.pos[i]) / v.speed[i]; eta < best {
+				best = eta
+			}
+		}
+		t.eta[e] = best
+	}
+}

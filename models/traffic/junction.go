@@ -1,0 +1,175 @@
+package traffic
+
+import "math"
+
+// Junction geometry and right of way, derived once when a Network is
+// finished.
+
+const (
+	signalMoveM   = 30.0        // a signal this close to a junction controls the junction, m
+	groupTolRad   = math.Pi / 4 // edges within 45° of a group's axis join the group
+	straightRad   = math.Pi / 6 // turns below 30° count as straight on
+	latAccel      = 5.5         // lateral acceleration in a turn, m/s² (SUMO netconvert default)
+	rightRadiusM  = 7.0         // radius of a 90° right turn, m
+	leftRadiusM   = 14.0        // radius of a 90° left turn, m
+	uTurnRadiusM  = 4.0         // radius of a U-turn, m
+	rightSideLoRd = math.Pi / 4 // a foe whose heading is turned 45°..135° left of ours comes from the right
+	rightSideHiRd = 3 * math.Pi / 4
+)
+
+// placeSignals keeps the signals that control a junction. OSM often maps
+// traffic_signals on each approach a few metres before the junction node;
+// such a signal on a node with fewer than three legs moves to the junction
+// within 30 m of it. A signal far from any junction (a pedestrian crossing)
+// is dropped, because pedestrians are not modelled (as netconvert's
+// --tls.guess-signals --tls.discard-simple do for SUMO).
+func (n *Network) placeSignals() {
+	orig := append([]bool(nil), n.Signal...)
+	for v := range n.Signal {
+		n.Signal[v] = false
+	}
+	for v := int32(0); int(v) < len(orig); v++ {
+		if !orig[v] {
+			continue
+		}
+		if n.legs(v) >= 3 {
+			n.Signal[v] = true
+			continue
+		}
+		for _, e := range n.Out(v) {
+			if n.LengthM[e] <= signalMoveM && n.legs(n.To[e]) >= 3 {
+				n.Signal[n.To[e]] = true
+			}
+		}
+	}
+}
+
+// buildGroups splits the edges entering each signalised node into
+// approach groups: edges entering from the same or the opposite direction
+// (within 45°) share a group and get green together.
+func (n *Network) buildGroups() {
+	n.group = make([]int8, len(n.From))
+	for e := range n.group {
+		n.group[e] = -1
+	}
+	n.nodeGroups = make([]int8, len(n.NodeXY))
+	for v := int32(0); int(v) < len(n.NodeXY); v++ {
+		if !n.Signal[v] {
+			continue
+		}
+		in := n.In(v)
+		var g int8
+		for i, e := range in {
+			if n.group[e] >= 0 {
+				continue
+			}
+			n.group[e] = g
+			for _, f := range in[i+1:] {
+				if n.group[f] < 0 && axisDiff(n.headIn[e], n.headIn[f]) <= groupTolRad {
+					n.group[f] = g
+				}
+			}
+			g++
+		}
+		n.nodeGroups[v] = g
+	}
+}
+
+// axisDiff is the angle between two headings taken as undirected axes,
+// rad in [0, π/2].
+func axisDiff(a, b float64) float64 {
+	d := math.Mod(math.Abs(a-b), math.Pi)
+	return math.Min(d, math.Pi-d)
+}
+
+// normAngle maps an angle into (-π, π].
+func normAngle(d float64) float64 {
+	for d > math.Pi {
+		d -= 2 * math.Pi
+	}
+	for d <= -math.Pi {
+		d += 2 * math.Pi
+	}
+	return d
+}
+
+// buildFoes lists, for each edge entering an unsignalised junction, the
+// edges whose vehicles it must give way to: those of a higher road class,
+// and among equal classes those coming from the right.
+func (n *Network) buildFoes() {
+	m := len(n.From)
+	n.foeStart = make([]int32, m+1)
+	n.foe = n.foe[:0]
+	for e := int32(0); int(e) < m; e++ {
+		v := n.To[e]
+		if !n.Signal[v] && n.legs(v) >= 3 {
+			for _, f := range n.In(v) {
+				if f != e && n.From[f] != n.From[e] && n.yieldsTo(e, f) {
+					n.foe = append(n.foe, f)
+				}
+			}
+		}
+		n.foeStart[e+1] = int32(len(n.foe))
+	}
+}
+
+func (n *Network) yieldsTo(e, f int32) bool {
+	if n.Rank[f] != n.Rank[e] {
+		return n.Rank[f] > n.Rank[e]
+	}
+	d := normAngle(n.headIn[f] - n.headIn[e])
+	return d >= rightSideLoRd && d <= rightSideHiRd
+}
+
+// foes returns the edges a vehicle on e gives way to at the end of e.
+func (n *Network) foes(e int32) []int32 { return n.foe[n.foeStart[e]:n.foeStart[e+1]] }
+
+// turnLanes is the range of lanes of e (0 = rightmost) that lead onto
+// next: the rightmost lane for the rightmost of several turns, the
+// leftmost for the leftmost, every lane for a straight-on movement.
+func (n *Network) turnLanes(e, next int32) (lo, hi int8) {
+	k := n.Lanes[e]
+	if k <= 1 || next < 0 {
+		return 0, k - 1
+	}
+	ang := n.turnAngle(e, next)
+	if math.Abs(ang) < straightRad {
+		return 0, k - 1
+	}
+	minA, maxA := math.Inf(1), math.Inf(-1)
+	for _, o := range n.Out(n.To[e]) {
+		if !n.allowed(e, o) {
+			continue
+		}
+		a := n.turnAngle(e, o)
+		minA = math.Min(minA, a)
+		maxA = math.Max(maxA, a)
+	}
+	switch {
+	case ang <= minA && ang < 0:
+		return 0, 0
+	case ang >= maxA && ang > 0:
+		return k - 1, k - 1
+	}
+	return 0, k - 1
+}
+
+// turnSpeed is the highest speed for the turn from e onto next, m/s
+// (+Inf for straight on): sqrt(lateral acceleration × radius), with the
+// radius of a right, left or U-turn scaled by 90°/angle.
+func (n *Network) turnSpeed(e, next int32) float64 {
+	ang := n.turnAngle(e, next)
+	th := math.Abs(ang)
+	if th < straightRad {
+		return math.Inf(1)
+	}
+	r := rightRadiusM
+	switch {
+	case th > 0.9*math.Pi:
+		r = uTurnRadiusM
+	case ang > 0:
+		r = leftRadiusM
+	}
+	r *= (math.Pi / 2) / th
+	return math.Sqrt(latAccel * r)
+}

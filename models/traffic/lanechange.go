@@ -1,0 +1,164 @@
+package traffic
+
+import "math"
+
+// changeLanes runs MOBIL (Kesting, Treiber, Helbing 2007) for every vehicle
+// on a multi-lane edge. A vehicle outside the lanes of its next turn (or
+// on a closed lane) changes towards them as soon as the gaps are safe
+// (mandatory change); otherwise it changes when its own advantage plus p
+// times that of the followers concerned exceeds Δa_th, with a bias to the
+// right (keep-right rule), and never out of the lanes of its turn.
+func (t *Traffic) changeLanes() {
+	n := t.net
+	for e := int32(0); int(e) < n.NumEdges(); e++ {
+		if n.Lanes[e] < 2 {
+			continue
+		}
+		for l := n.laneStart[e]; l < n.laneStart[e+1]; l++ {
+			for idx := 0; idx < len(t.lanes[l]); idx++ {
+				i := t.lanes[l][idx]
+				if t.v.lcWait[i] < t.cfg.LaneChangeS-1e-9 {
+					continue
+				}
+				if tl := t.laneChoice(i, l, idx); tl >= 0 {
+					t.doChange(i, l, idx, tl)
+					idx--
+				}
+			}
+		}
+	}
+}
+
+// keepRightBias is the MOBIL bias towards the right lane, m/s².
+const keepRightBias = 0.2
+
+// laneChoice returns the lane vehicle i (at index idx of lane l) changes
+// to, or -1.
+func (t *Traffic) laneChoice(i, l int32, idx int) int32 {
+	v := &t.v
+	e := t.net.laneEdge[l]
+	li := int8(l - t.net.laneStart[e])
+	want := int8(0)
+	switch {
+	case t.closedLane[l] && li > 0 && !t.closedLane[l-1]:
+		want = -1
+	case t.closedLane[l] && li < t.net.Lanes[e]-1:
+		want = 1
+	case li < v.turnLo[i]:
+		want = 1
+	case li > v.turnHi[i]:
+		want = -1
+	}
+	if want != 0 {
+		tl := l + int32(want)
+		if _, ok := t.gain(i, l, idx, tl, true); ok {
+			return tl
+		}
+		return -1
+	}
+	best, bestGain := int32(-1), t.cfg.LaneThreshold
+	for _, d := range [2]int8{-1, 1} {
+		tj := li + d
+		if tj < v.turnLo[i] || tj > v.turnHi[i] || tj < 0 || tj >= t.net.Lanes[e] {
+			continue
+		}
+		tl := l + int32(d)
+		if t.closedLane[tl] {
+			continue
+		}
+		g, ok := t.gain(i, l, idx, tl, false)
+		if !ok {
+			continue
+		}
+		if d < 0 {
+			g += keepRightBias
+		} else {
+			g -= keepRightBias
+		}
+		if g > bestGain {
+			best, bestGain = tl, g
+		}
+	}
+	return best
+}
+
+// neighbours finds the vehicles ahead of and behind position pos on lane
+// l (-1 when none) and the index at which a vehicle at pos would go.
+func (t *Traffic) neighbours(l int32, pos float64) (ahead, behind int32, idx int) {
+	s := t.lanes[l]
+	for idx < len(s) && t.v.pos[s[idx]] >= pos {
+		idx++
+	}
+	ahead, behind = -1, -1
+	if idx > 0 {
+		ahead = s[idx-1]
+	}
+	if idx < len(s) {
+		behind = s[idx]
+	}
+	return ahead, behind, idx
+}
+
+// accelBehind is the IDM acceleration of vehicle f following vehicle a
+// (a = -1: free road).
+func (t *Traffic) accelBehind(f, a int32) float64 {
+	v := &t.v
+	v0 := t.speed[v.edge[f]] * v.factor[f]
+	if a < 0 {
+		return t.cfg.IDM.Accel(v.speed[f], v0, math.Inf(1), 0)
+	}
+	return t.cfg.IDM.Accel(v.speed[f], v0, v.pos[a]-v.length[a]-v.pos[f], v.speed[f]-v.speed[a])
+}
+
+// gain evaluates MOBIL for vehicle i moving from lane l (index idx) to
+// lane tl: the incentive (own gain plus p times the followers' gains) and
+// whether the change is safe. A mandatory change accepts harder braking
+// of the new follower near the end of the edge.
+func (t *Traffic) gain(i, l int32, idx int, tl int32, mandatory bool) (float64, bool) {
+	v := &t.v
+	a2, b2, _ := t.neighbours(tl, v.pos[i])
+	if a2 >= 0 && v.pos[a2]-v.length[a2]-v.pos[i] < 0.5 {
+		return 0, false
+	}
+	if b2 >= 0 && v.pos[i]-v.length[i]-v.pos[b2] < 0.5 {
+		return 0, false
+	}
+	safe := t.cfg.SafeDecel
+	if mandatory && t.net.LengthM[v.edge[i]]-v.pos[i] < 50 {
+		safe = t.cfg.IDM.MaxDec * 0.8
+	}
+	var bNew float64
+	if b2 >= 0 {
+		bNew = t.accelBehind(b2, i)
+		if bNew < -safe {
+			return 0, false
+		}
+	}
+	if mandatory {
+		return 0, true
+	}
+	s := t.lanes[l]
+	a1 := int32(-1)
+	if idx > 0 {
+		a1 = s[idx-1]
+	}
+	own := t.accelBehind(i, a2) - t.accelBehind(i, a1)
+	others := 0.0
+	if b2 >= 0 {
+		others += bNew - t.accelBehind(b2, a2)
+	}
+	if idx+1 < len(s) {
+		b1 := s[idx+1]
+		others += t.accelBehind(b1, a1) - t.accelBehind(b1, i)
+	}
+	return own + t.cfg.Politeness*others, true
+}
+
+// doChange moves vehicle i from index idx of lane l to lane tl.
+func (t *Traffic) doChange(i, l int32, idx int, tl int32) {
+	t.removeAt(l, idx)
+	_, _, at := t.neighbours(tl, t.v.pos[i])
+	t.insertAt(tl, at, i)
+	t.v.lane[i] = tl
+	t.v.lcWait[i] = 0
+}
