@@ -10,9 +10,12 @@ import (
 // and D diagonal.
 //
 // The numeric phase is the up-looking algorithm of Davis (2005, 2006 §4.7):
-// row k of L is found by a sparse triangular solve whose pattern is the
-// reach of row k of A in the elimination tree (Liu 1990). Factor and Solve
-// allocate nothing. A Cholesky value is not safe for concurrent use.
+// row k of L comes from a sparse triangular solve with the rows above it.
+// The pattern of each row (the reach of row k of A in the elimination tree,
+// Liu 1990) does not depend on the values, so the symbolic phase computes
+// it once, with the place in L of every entry, and Factor only does
+// arithmetic. Factor and Solve allocate nothing. A Cholesky value is not
+// safe for concurrent use.
 type Cholesky struct {
 	n    int
 	nnzA int
@@ -22,13 +25,14 @@ type Cholesky struct {
 	cPtr, cRow, cSrc []int
 	parent           []int // elimination tree
 	lPtr             []int // column pointers of L (strictly lower part)
-	lRow             []int
+	lRow             []int // row indices of L, increasing within a column
 	lVal             []float64
-	d                []float64
-	factored         bool
-	// work space
-	lnz, flag, stack []int
-	y                []float64
+	// rows of L: row k has entries in columns rowCol[rowPtr[k]:rowPtr[k+1]]
+	// (increasing), stored at lVal[rowPos[...]]
+	rowPtr, rowCol, rowPos []int
+	d, dinv                []float64
+	factored               bool
+	y                      []float64 // work space, all zero between calls
 }
 
 // NewCholesky runs the symbolic analysis of a: AMD ordering, elimination
@@ -53,9 +57,8 @@ func newCholeskyPerm(a *Matrix, perm []int) *Cholesky {
 	c := &Cholesky{n: n, nnzA: a.NNZ(), perm: perm}
 	c.permuteUpper(a)
 	c.analyse()
-	c.d = make([]float64, n)
+	c.d, c.dinv = make([]float64, n), make([]float64, n)
 	c.y = make([]float64, n)
-	c.stack = make([]int, n)
 	return c
 }
 
@@ -110,33 +113,57 @@ func (c *Cholesky) permuteUpper(a *Matrix) {
 	}
 }
 
-// analyse computes the elimination tree and the number of entries of each
-// column of L by walking, for each row k, from every entry of the upper
-// triangle's column k up the tree until a node already visited for row k
-// (Davis 2005). Time O(nnz(L)).
+// analyse computes the elimination tree, the number of entries of each
+// column of L and the pattern of L by walking, for each row k, from every
+// entry of the upper triangle's column k up the tree until a node already
+// visited for row k (Davis 2005). Time O(nnz(L)).
 func (c *Cholesky) analyse() {
 	n := c.n
 	c.parent = make([]int, n)
-	c.flag = make([]int, n)
-	c.lnz = make([]int, n)
-	for k := 0; k < n; k++ {
-		c.parent[k], c.flag[k] = -1, k
+	flag := make([]int, n)
+	lnz := make([]int, n)
+	c.rowPtr = make([]int, n+1)
+	walk := func(k int, visit func(i int)) {
+		c.parent[k], flag[k] = -1, k
 		for p := c.cPtr[k]; p < c.cPtr[k+1]; p++ {
-			for i := c.cRow[p]; c.flag[i] != k; i = c.parent[i] {
+			for i := c.cRow[p]; flag[i] != k; i = c.parent[i] {
 				if c.parent[i] == -1 {
 					c.parent[i] = k
 				}
-				c.lnz[i]++
-				c.flag[i] = k
+				flag[i] = k
+				visit(i)
 			}
 		}
 	}
+	for k := 0; k < n; k++ {
+		walk(k, func(i int) { lnz[i]++; c.rowPtr[k+1]++ })
+	}
 	c.lPtr = make([]int, n+1)
 	for k := 0; k < n; k++ {
-		c.lPtr[k+1] = c.lPtr[k] + c.lnz[k]
+		c.lPtr[k+1] = c.lPtr[k] + lnz[k]
+		c.rowPtr[k+1] += c.rowPtr[k]
 	}
-	c.lRow = make([]int, c.lPtr[n])
-	c.lVal = make([]float64, c.lPtr[n])
+	nnzL := c.lPtr[n]
+	c.lRow, c.lVal = make([]int, nnzL), make([]float64, nnzL)
+	next := lnz[:0:0]
+	next = append(next, c.lPtr[:n]...)
+	for k := 0; k < n; k++ { // rows in increasing order: columns come out sorted
+		walk(k, func(i int) {
+			c.lRow[next[i]] = k
+			next[i]++
+		})
+	}
+	// Transpose the pattern: walking columns in increasing order lists each
+	// row's columns in increasing order, a topological order of the tree.
+	c.rowCol, c.rowPos = make([]int, nnzL), make([]int, nnzL)
+	copy(next, c.rowPtr[:n])
+	for i := 0; i < n; i++ {
+		for p := c.lPtr[i]; p < c.lPtr[i+1]; p++ {
+			k := c.lRow[p]
+			c.rowCol[next[k]], c.rowPos[next[k]] = i, p
+			next[k]++
+		}
+	}
 }
 
 // N returns the order of the matrix.
@@ -157,65 +184,37 @@ func (c *Cholesky) Factor(a *Matrix) error {
 	if a.N != c.n || len(a.Val) != c.nnzA {
 		return fmt.Errorf("sparse: Cholesky.Factor: %w", ErrPattern)
 	}
-	n := c.n
 	c.factored = false
-	y, flag, stack, lnz := c.y, c.flag, c.stack, c.lnz
-	lPtr, lRow, lVal, parent := c.lPtr, c.lRow, c.lVal, c.parent
-	aVal := a.Val
-	for k := 0; k < n; k++ {
-		// Scatter column k of the upper triangle and find the pattern of row
-		// k of L: the nodes on the tree paths from its rows up to k.
-		top := n
-		flag[k] = k
-		lnz[k] = 0
+	y, aVal := c.y, a.Val
+	lPtr, lRow, lVal := c.lPtr, c.lRow, c.lVal
+	cRow, cSrc := c.cRow, c.cSrc
+	for k := 0; k < c.n; k++ {
 		for p := c.cPtr[k]; p < c.cPtr[k+1]; p++ {
-			i := c.cRow[p]
-			y[i] += aVal[c.cSrc[p]]
-			length := 0
-			for ; flag[i] != k; i = parent[i] {
-				stack[length] = i
-				length++
-				flag[i] = k
-			}
-			for length > 0 {
-				top--
-				length--
-				stack[top] = stack[length]
-			}
+			y[cRow[p]] += aVal[cSrc[p]]
 		}
 		dk := y[k]
 		y[k] = 0
-		for ; top < n; top++ {
-			i := stack[top]
+		r0, r1 := c.rowPtr[k], c.rowPtr[k+1]
+		for r, i := range c.rowCol[r0:r1] {
+			pos := c.rowPos[r0+r]
 			yi := y[i]
 			y[i] = 0
-			p2 := lPtr[i] + lnz[i]
-			for p := lPtr[i]; p < p2; p++ {
-				y[lRow[p]] -= lVal[p] * yi
+			rows := lRow[lPtr[i]:pos]
+			vals := lVal[lPtr[i]:pos:pos]
+			for q, row := range rows {
+				y[row] -= vals[q] * yi
 			}
-			lki := yi / c.d[i]
+			lki := yi * c.dinv[i]
 			dk -= lki * yi
-			lRow[p2] = k
-			lVal[p2] = lki
-			lnz[i]++
+			lVal[pos] = lki
 		}
 		if !(dk > 0) || math.IsInf(dk, 1) {
-			c.clearWork(k)
 			return fmt.Errorf("sparse: Cholesky.Factor: column %d: pivot %g: %w", c.perm[k], dk, ErrNotPositiveDefinite)
 		}
-		c.d[k] = dk
+		c.d[k], c.dinv[k] = dk, 1/dk
 	}
 	c.factored = true
 	return nil
-}
-
-// clearWork resets the work space after a factorization stopped at pivot k,
-// so that the next Factor starts clean.
-func (c *Cholesky) clearWork(k int) {
-	clear(c.y)
-	for i := 0; i <= k; i++ {
-		c.flag[i] = -1
-	}
 }
 
 // Solve solves A x = b in place (x holds b on entry) with the last
@@ -240,17 +239,19 @@ func (c *Cholesky) Solve(x []float64) {
 		if yj == 0 {
 			continue
 		}
-		for p := lPtr[j]; p < lPtr[j+1]; p++ {
-			y[lRow[p]] -= lVal[p] * yj
+		vals := lVal[lPtr[j]:lPtr[j+1]]
+		for q, row := range lRow[lPtr[j]:lPtr[j+1]] {
+			y[row] -= vals[q] * yj
 		}
 	}
-	for j := 0; j < n; j++ {
-		y[j] /= c.d[j]
+	for j, dj := range c.d[:n] {
+		y[j] /= dj
 	}
 	for j := n - 1; j >= 0; j-- {
 		yj := y[j]
-		for p := lPtr[j]; p < lPtr[j+1]; p++ {
-			yj -= lVal[p] * y[lRow[p]]
+		vals := lVal[lPtr[j]:lPtr[j+1]]
+		for q, row := range lRow[lPtr[j]:lPtr[j+1]] {
+			yj -= vals[q] * y[row]
 		}
 		y[j] = yj
 	}

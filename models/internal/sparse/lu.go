@@ -49,6 +49,8 @@ type LU struct {
 	uVal []float64
 	diag []float64
 
+	aStep []int // aStep[p]: pivot step of the row of entry p of A (for Refactor)
+
 	// work space
 	x                 []float64
 	xi, stack, pstack []int
@@ -77,6 +79,7 @@ func NewLU(a *Matrix) (*LU, error) {
 	f.diag, f.x = make([]float64, n), make([]float64, n)
 	f.xi, f.stack, f.pstack = make([]int, n), make([]int, n), make([]int, n)
 	f.mark = make([]int, n)
+	f.aStep = make([]int, f.nnzA)
 	return f, nil
 }
 
@@ -133,6 +136,9 @@ func (f *LU) Factor(a *Matrix) error {
 	f.lPtr[f.n], f.uPtr[f.n] = lnz, unz
 	for p := 0; p < lnz; p++ {
 		f.lRow[p] = f.pinv[f.lRow[p]]
+	}
+	for p, i := range a.RowIdx {
+		f.aStep[p] = f.pinv[i]
 	}
 	f.factored = true
 	return nil
@@ -276,39 +282,42 @@ func (f *LU) Refactor(a *Matrix) error {
 	if a.N != f.n || len(a.Val) != f.nnzA {
 		return fmt.Errorf("sparse: LU.Refactor: %w", ErrPattern)
 	}
-	x := f.x
+	x, aStep, aVal := f.x, f.aStep, a.Val
 	lPtr, lRow, lVal := f.lPtr, f.lRow, f.lVal
-	uRow, uVal := f.uRow, f.uVal
-	for k := 0; k < f.n; k++ {
-		col := f.q[k]
+	for k, col := range f.q {
 		for p := a.ColPtr[col]; p < a.ColPtr[col+1]; p++ {
-			x[f.pinv[a.RowIdx[p]]] = a.Val[p]
+			x[aStep[p]] = aVal[p]
 		}
-		for p := f.uPtr[k]; p < f.uPtr[k+1]; p++ {
-			j := uRow[p]
+		uVal := f.uVal[f.uPtr[k]:f.uPtr[k+1]]
+		for t, j := range f.uRow[f.uPtr[k]:f.uPtr[k+1]] {
 			ujk := x[j]
 			x[j] = 0
-			uVal[p] = ujk
-			for q := lPtr[j]; q < lPtr[j+1]; q++ {
-				x[lRow[q]] -= lVal[q] * ujk
+			uVal[t] = ujk
+			if ujk == 0 {
+				continue
+			}
+			vals := lVal[lPtr[j]:lPtr[j+1]]
+			for q, r := range lRow[lPtr[j]:lPtr[j+1]] {
+				x[r] -= vals[q] * ujk
 			}
 		}
 		piv := x[k]
 		x[k] = 0
+		rows, vals := lRow[lPtr[k]:lPtr[k+1]], lVal[lPtr[k]:lPtr[k+1]]
 		colMax := math.Abs(piv)
-		for p := lPtr[k]; p < lPtr[k+1]; p++ {
-			colMax = max(colMax, math.Abs(x[lRow[p]]))
+		for _, r := range rows {
+			colMax = max(colMax, math.Abs(x[r]))
 		}
 		if !(math.Abs(piv) >= f.PivotTol*colMax) || piv == 0 || math.IsInf(piv, 0) {
-			for p := lPtr[k]; p < lPtr[k+1]; p++ {
-				x[lRow[p]] = 0
+			for _, r := range rows {
+				x[r] = 0
 			}
 			return f.Factor(a)
 		}
 		f.diag[k] = piv
-		for p := lPtr[k]; p < lPtr[k+1]; p++ {
-			r := lRow[p]
-			lVal[p] = x[r] / piv
+		inv := 1 / piv
+		for q, r := range rows {
+			vals[q] = x[r] * inv
 			x[r] = 0
 		}
 	}
@@ -337,8 +346,9 @@ func (f *LU) Solve(x []float64) {
 		if yj == 0 {
 			continue
 		}
-		for p := lPtr[j]; p < lPtr[j+1]; p++ {
-			y[lRow[p]] -= lVal[p] * yj
+		vals := lVal[lPtr[j]:lPtr[j+1]]
+		for q, r := range lRow[lPtr[j]:lPtr[j+1]] {
+			y[r] -= vals[q] * yj
 		}
 	}
 	uPtr, uRow, uVal := f.uPtr, f.uRow, f.uVal
@@ -348,8 +358,9 @@ func (f *LU) Solve(x []float64) {
 		if yk == 0 {
 			continue
 		}
-		for p := uPtr[k]; p < uPtr[k+1]; p++ {
-			y[uRow[p]] -= uVal[p] * yk
+		vals := uVal[uPtr[k]:uPtr[k+1]]
+		for q, r := range uRow[uPtr[k]:uPtr[k+1]] {
+			y[r] -= vals[q] * yk
 		}
 	}
 	for k, j := range f.q {
