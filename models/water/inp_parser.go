@@ -221,7 +221,6 @@ func (p *parser) junction(l inpLine) error {
 	return nil
 }
 
-
 // tankOrReservoir: RESERVOIR ID Head [Pattern]; TANK ID Elev Init Min Max Diam [MinVol] [VolCurve] [Overflow]
 func (p *parser) tankOrReservoir(l inpLine) error {
 	if l.section == "RESERVOIRS" {
@@ -279,4 +278,3 @@ func (p *parser) tankOrReservoir(l inpLine) error {
 	p.net.Tanks = append(p.net.Tanks, t)
 	return nil
 }
-

@@ -307,6 +307,8 @@ func changeStatus(k *Link, s Status, y float64, numeric bool) {
 			}
 		} else if s == Open {
 			k.Kc = 1
+		} else if s == Closed {
+			k.Kc = 0
 		}
 		if s != Active {
 			k.Status = s

@@ -302,9 +302,9 @@ type Options struct {
 	DefPattern   int // default demand pattern
 
 	Duration, HydStep, QualStep, RuleStep int64 // s
-	PatternStep, PatternStart            int64
-	ReportStep, ReportStart              int64
-	StartClock                           int64
+	PatternStep, PatternStart             int64
+	ReportStep, ReportStart               int64
+	StartClock                            int64
 }
 
 // Network is a water distribution network read from an .inp file. Node,
