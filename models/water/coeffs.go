@@ -55,8 +55,9 @@ func (s *Simulator) pipeCoeff(k int) {
 	var hgrad, hloss float64
 	if s.hexp == 2 {
 		hgrad = 2 * s.r[k] * aq
-	} else {
-		hgrad = s.hexp * s.r[k] * math.Pow(aq, s.hexp-1)
+	} else if aq > 0 {
+		// exp(log) is a few times faster than math.Pow and as accurate here.
+		hgrad = s.hexp * s.r[k] * math.Exp((s.hexp-1)*math.Log(aq))
 	}
 	if hgrad < s.rqtol {
 		hgrad = s.rqtol
