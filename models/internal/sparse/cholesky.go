@@ -52,9 +52,18 @@ func NewCholesky(a *Matrix) (*Cholesky, error) {
 
 // newCholeskyPerm runs the symbolic analysis of a, a valid matrix with a
 // symmetric pattern, with the given ordering.
+// The ordering is then refined by a postorder of the elimination tree,
+// which leaves the fill unchanged but numbers every subtree contiguously,
+// so that the numeric phase works on nearby memory (Davis 2006 §4.3).
 func newCholeskyPerm(a *Matrix, perm []int) *Cholesky {
 	n := a.N
 	c := &Cholesky{n: n, nnzA: a.NNZ(), perm: perm}
+	c.permuteUpper(a)
+	post := postorder(etree(n, c.cPtr, c.cRow))
+	c.perm = make([]int, n)
+	for k, v := range post {
+		c.perm[k] = perm[v]
+	}
 	c.permuteUpper(a)
 	c.analyse()
 	c.d, c.dinv = make([]float64, n), make([]float64, n)
@@ -268,4 +277,61 @@ func inversePerm(perm []int) []int {
 		pinv[i] = k
 	}
 	return pinv
+}
+
+// etree returns the elimination tree of a symmetric matrix given by the
+// pattern of its upper triangle by columns (parent[i] = -1 for a root),
+// with Liu's algorithm: path compression through an ancestor array makes it
+// nearly linear in the number of entries (Liu 1990; Davis 2006 §4.1).
+func etree(n int, ptr, row []int) []int {
+	parent := make([]int, n)
+	ancestor := make([]int, n)
+	for k := 0; k < n; k++ {
+		parent[k], ancestor[k] = -1, -1
+		for p := ptr[k]; p < ptr[k+1]; p++ {
+			for i := row[p]; i != -1 && i < k; {
+				next := ancestor[i]
+				ancestor[i] = k
+				if next == -1 {
+					parent[i] = k
+				}
+				i = next
+			}
+		}
+	}
+	return parent
+}
+
+// postorder returns a postorder of the forest given by parent: post[k] is
+// the k-th node, children visited in increasing order.
+func postorder(parent []int) []int {
+	n := len(parent)
+	head, next := make([]int, n), make([]int, n)
+	for i := range head {
+		head[i] = -1
+	}
+	for j := n - 1; j >= 0; j-- { // push in reverse: lists come out increasing
+		if p := parent[j]; p != -1 {
+			next[j], head[p] = head[p], j
+		}
+	}
+	post := make([]int, 0, n)
+	stack := make([]int, 0, n)
+	for root := 0; root < n; root++ {
+		if parent[root] != -1 {
+			continue
+		}
+		stack = append(stack, root)
+		for len(stack) > 0 {
+			top := stack[len(stack)-1]
+			if child := head[top]; child != -1 {
+				head[top] = next[child]
+				stack = append(stack, child)
+				continue
+			}
+			stack = stack[:len(stack)-1]
+			post = append(post, top)
+		}
+	}
+	return post
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -224,4 +225,54 @@ func symmetrize(m *Matrix) *Matrix {
 		}
 	}
 	return out
+}
+
+func TestPostorder(t *testing.T) {
+	t.Parallel()
+	//        6
+	//      /   \
+	//     2     5
+	//    / \    |
+	//   0   4   1      3 (a root of its own)
+	parent := []int{2, 5, 6, -1, 2, 6, -1}
+	post := postorder(parent)
+	want := []int{3, 0, 4, 2, 1, 5, 6} // roots in increasing order
+	if !slices.Equal(post, want) {
+		t.Errorf("postorder = %v, want %v", post, want)
+	}
+}
+
+// TestEliminationTreePostordered checks the tree the symbolic phase ends
+// with: every parent comes after its children (a topological order) and
+// every subtree is numbered contiguously (a postorder), on matrices whose
+// tree is not a path.
+func TestEliminationTreePostordered(t *testing.T) {
+	t.Parallel()
+	for _, m := range []*Matrix{gridLaplacian(20, 15, 1), ltownMatrix(t, 3), randomSPD(rand.New(rand.NewPCG(4, 4)), 200, 0.01)} {
+		c, err := NewCholesky(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkPerm(t, c.Perm(), m.N)
+		size := make([]int, m.N) // subtree sizes
+		for k, p := range c.parent {
+			size[k]++
+			if p == -1 {
+				continue
+			}
+			if p <= k {
+				t.Fatalf("parent[%d] = %d, not after its child", k, p)
+			}
+			size[p] += size[k]
+		}
+		// In a postorder the subtree of k is exactly k-size[k]+1 .. k.
+		for k, p := range c.parent {
+			if p != -1 && p-size[p] > k-size[k] {
+				t.Fatalf("subtree of %d (from %d) not inside that of its parent %d (from %d)", k, k-size[k]+1, p, p-size[p]+1)
+			}
+		}
+		if !slices.Equal(etree(m.N, c.cPtr, c.cRow), c.parent) {
+			t.Errorf("Liu's etree differs from the tree of the symbolic analysis")
+		}
+	}
 }

@@ -69,8 +69,9 @@ func NewLU(a *Matrix) (*LU, error) {
 	}
 	n := a.N
 	f := &LU{PivotTol: DefaultPivotTol, n: n, nnzA: a.NNZ()}
-	f.q = AMD(a)
-	est := newCholeskyPerm(symmetricWithDiagonal(a), f.q).NNZL()
+	sym := newCholeskyPerm(symmetricWithDiagonal(a), AMD(a))
+	f.q = sym.perm // AMD, postordered
+	est := sym.NNZL()
 	capacity := est + est/4 + n
 	f.lRow, f.lVal = make([]int, capacity), make([]float64, capacity)
 	f.uRow, f.uVal = make([]int, capacity), make([]float64, capacity)
