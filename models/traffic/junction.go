@@ -113,12 +113,72 @@ func (n *Network) buildFoes() {
 	}
 }
 
+// yieldsTo reports whether a vehicle on e gives way to one on f at their
+// common end node: a lower road class gives way to a higher one. Between
+// equal classes it follows netconvert's choice for SUMO: where every
+// approach is slower than 49 km/h and of one class the junction is
+// right-before-left; otherwise the straightest pair of approaches of the
+// highest class is the main road, the others give way to it, and among
+// the others the one from the right goes first.
 func (n *Network) yieldsTo(e, f int32) bool {
 	if n.Rank[f] != n.Rank[e] {
 		return n.Rank[f] > n.Rank[e]
 	}
+	if !n.rbl[n.To[e]] {
+		if n.mainIn[e] {
+			return false
+		}
+		if n.mainIn[f] {
+			return true
+		}
+	}
 	d := normAngle(n.headIn[f] - n.headIn[e])
 	return d >= rightSideLoRd && d <= rightSideHiRd
+}
+
+// rblSpeedMps is the speed up to which a junction of equal roads is
+// right-before-left (netconvert's junctions.right-before-left.speed-threshold, 49 km/h).
+const rblSpeedMps = 49 / 3.6
+
+// buildPriority marks the right-before-left junctions and the main-road
+// approaches of the others.
+func (n *Network) buildPriority() {
+	n.rbl = make([]bool, len(n.NodeXY))
+	n.mainIn = make([]bool, len(n.From))
+	for v := int32(0); int(v) < len(n.NodeXY); v++ {
+		in := n.In(v)
+		if len(in) == 0 {
+			continue
+		}
+		top, same, slow := n.Rank[in[0]], true, true
+		for _, e := range in {
+			top = max(top, n.Rank[e])
+			same = same && n.Rank[e] == n.Rank[in[0]]
+			slow = slow && n.SpeedMps[e] < rblSpeedMps
+		}
+		n.rbl[v] = same && slow
+		a, b, best := int32(-1), int32(-1), math.Inf(1)
+		for i, e := range in {
+			if n.Rank[e] != top {
+				continue
+			}
+			if a < 0 {
+				a = e
+			}
+			for _, f := range in[i+1:] {
+				if n.Rank[f] != top {
+					continue
+				}
+				if dev := math.Pi - math.Abs(normAngle(n.headIn[e]-n.headIn[f])); dev < best {
+					a, b, best = e, f, dev
+				}
+			}
+		}
+		n.mainIn[a] = true
+		if b >= 0 {
+			n.mainIn[b] = true
+		}
+	}
 }
 
 // foes returns the edges a vehicle on e gives way to at the end of e.

@@ -45,6 +45,8 @@ type Network struct {
 	foeStart   []int32   // edges e must yield to: foe[foeStart[e]:foeStart[e+1]]
 	foe        []int32
 	nodeGroups []int8 // approach groups at a signalised node
+	rbl        []bool // node is right-before-left
+	mainIn     []bool // edge is a main-road approach of its end node
 }
 
 // NewNetwork starts a hand-built network with the given node positions (m).
@@ -96,6 +98,7 @@ func (n *Network) Finish() error {
 	n.buildHeadings()
 	n.placeSignals()
 	n.buildGroups()
+	n.buildPriority()
 	n.buildFoes()
 	return nil
 }

@@ -1,0 +1,210 @@
+package traffic
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// ErrInput is wrapped by every error about a malformed demand file.
+var ErrInput = errors.New("traffic: bad input")
+
+// TripLL is a trip given by coordinates: depart at DepartS (s) from
+// (FromLon, FromLat) to (ToLon, ToLat), degrees WGS84.
+type TripLL struct {
+	ID               string
+	DepartS          float64
+	FromLon, FromLat float64
+	ToLon, ToLat     float64
+}
+
+// tripColumns is the header of a trips file.
+var tripColumns = []string{"id", "depart_s", "from_lon", "from_lat", "to_lon", "to_lat"}
+
+// ReadTrips reads a trips CSV with the header
+// id,depart_s,from_lon,from_lat,to_lon,to_lat (more columns are ignored).
+// Errors name the file (name), the line and the field.
+func ReadTrips(r io.Reader, name string) ([]TripLL, error) {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1
+	cr.ReuseRecord = true
+	head, err := cr.Read()
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: line 1: %v", ErrInput, name, err)
+	}
+	col := map[string]int{}
+	for k, h := range head {
+		col[strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))] = k
+	}
+	idx := make([]int, len(tripColumns))
+	for k, c := range tripColumns {
+		j, ok := col[c]
+		if !ok {
+			return nil, fmt.Errorf("%w: %s: line 1: missing column %q", ErrInput, name, c)
+		}
+		idx[k] = j
+	}
+	var out []TripLL
+	seen := map[string]int{}
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			return out, nil
+		}
+		line, _ := cr.FieldPos(0)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %s: line %d: %v", ErrInput, name, line, err)
+		}
+		t, err := parseTrip(rec, idx)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %s: line %d: %v", ErrInput, name, line, err)
+		}
+		if prev, dup := seen[t.ID]; dup {
+			return nil, fmt.Errorf("%w: %s: line %d: id %q already on line %d", ErrInput, name, line, t.ID, prev)
+		}
+		seen[t.ID] = line
+		out = append(out, t)
+	}
+}
+
+func parseTrip(rec []string, idx []int) (TripLL, error) {
+	var t TripLL
+	var v [5]float64
+	for k, j := range idx {
+		if j >= len(rec) {
+			return t, fmt.Errorf("field %s: missing", tripColumns[k])
+		}
+		if k == 0 {
+			t.ID = strings.TrimSpace(rec[j])
+			if t.ID == "" {
+				return t, fmt.Errorf("field id: empty")
+			}
+			continue
+		}
+		x, err := strconv.ParseFloat(strings.TrimSpace(rec[j]), 64)
+		if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
+			return t, fmt.Errorf("field %s: %q is not a number", tripColumns[k], rec[j])
+		}
+		v[k-1] = x
+	}
+	t.DepartS, t.FromLon, t.FromLat, t.ToLon, t.ToLat = v[0], v[1], v[2], v[3], v[4]
+	switch {
+	case t.DepartS < 0:
+		return t, fmt.Errorf("field depart_s: %g is negative", t.DepartS)
+	case math.Abs(t.FromLon) > 180 || math.Abs(t.ToLon) > 180:
+		return t, fmt.Errorf("field from_lon/to_lon: longitude out of range")
+	case math.Abs(t.FromLat) > 90 || math.Abs(t.ToLat) > 90:
+		return t, fmt.Errorf("field from_lat/to_lat: latitude out of range")
+	}
+	return t, nil
+}
+
+// WriteTrips writes trips in the format ReadTrips reads.
+func WriteTrips(w io.Writer, trips []TripLL) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(tripColumns); err != nil {
+		return err
+	}
+	f := func(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
+	for _, t := range trips {
+		if err := cw.Write([]string{t.ID, f(t.DepartS), f(t.FromLon), f(t.FromLat), f(t.ToLon), f(t.ToLat)}); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// Snapper finds the edge nearest a lon/lat point and the offset along it
+// (m); ok is false when there is none. city.City.SnapLonLat fits, through
+// SnapCity.
+type Snapper func(lon, lat float64) (edge int32, offsetM float64, ok bool)
+
+// SnapTrips turns coordinate trips into edge trips. A trip whose ends do
+// not snap is an error naming it.
+func SnapTrips(trips []TripLL, snap Snapper) ([]Trip, error) {
+	out := make([]Trip, 0, len(trips))
+	for _, t := range trips {
+		fe, fo, ok1 := snap(t.FromLon, t.FromLat)
+		te, to, ok2 := snap(t.ToLon, t.ToLat)
+		if !ok1 || !ok2 {
+			return nil, fmt.Errorf("%w: trip %s: no road near its origin or destination", ErrInput, t.ID)
+		}
+		out = append(out, Trip{ID: t.ID, DepartS: t.DepartS, From: fe, FromPosM: fo, To: te, ToPosM: to})
+	}
+	return out, nil
+}
+
+// RandomTrips draws n trips departing uniformly within [0, durationS):
+// origin and destination are points on edges drawn with probability
+// proportional to edge length (so uniform over the road length), at least
+// minDistM apart in a straight line, returned as coordinates (the middle
+// of the drawn stretch). usable restricts the edges drawn (nil = all).
+// The draws come from rng; the trips are sorted by departure.
+func RandomTrips(net *Network, n int, durationS, minDistM float64, usable []bool, rng *rand.Rand) []TripLL {
+	m := net.NumEdges()
+	cum := make([]float64, m)
+	total := 0.0
+	for e := 0; e < m; e++ {
+		if usable == nil || usable[e] {
+			total += net.LengthM[e]
+		}
+		cum[e] = total
+	}
+	if total == 0 {
+		return nil
+	}
+	draw := func() (float64, float64) {
+		x := rng.Float64() * total
+		e := int32(searchFloat(cum, x))
+		pos := net.LengthM[e] * (0.2 + 0.6*rng.Float64())
+		return net.pointAt(e, pos)
+	}
+	dep := make([]float64, n)
+	for k := range dep {
+		dep[k] = math.Round(rng.Float64()*durationS*10) / 10
+	}
+	slices.Sort(dep)
+	out := make([]TripLL, 0, n)
+	for k := 0; k < n; k++ {
+		var ax, ay, bx, by float64
+		for try := 0; try < 100; try++ {
+			ax, ay = draw()
+			bx, by = draw()
+			if math.Hypot(bx-ax, by-ay) >= minDistM {
+				break
+			}
+		}
+		t := TripLL{ID: "r" + strconv.Itoa(k), DepartS: dep[k], FromLon: ax, FromLat: ay, ToLon: bx, ToLat: by}
+		if net.LonLat != nil {
+			t.FromLon, t.FromLat = net.LonLat(ax, ay)
+			t.ToLon, t.ToLat = net.LonLat(bx, by)
+		}
+		t.FromLon, t.FromLat = round7(t.FromLon), round7(t.FromLat)
+		t.ToLon, t.ToLat = round7(t.ToLon), round7(t.ToLat)
+		out = append(out, t)
+	}
+	return out
+}
+
+func round7(x float64) float64 { return math.Round(x*1e7) / 1e7 }
+
+// searchFloat is the first index with cum[i] > x.
+func searchFloat(cum []float64, x float64) int {
+	lo, hi := 0, len(cum)-1
+	for lo < hi {
+		mid := (lo + hi) / 2
+		if cum[mid] > x {
+			hi = mid
+		} else {
+			lo = mid + 1
+		}
+	}
+	return lo
+}
