@@ -28,8 +28,9 @@ func AMD(m *Matrix) []int {
 	if m.N == 0 {
 		return []int{}
 	}
+	n := m.N
 	ptr, idx := symmetricPattern(m)
-	return newAMDState(m.N, ptr, idx).run()
+	return newAMDState(m.N, ptr, idx, len(idx)/5+n+16).run()
 }
 
 // Node states of the quotient graph.
@@ -62,12 +63,16 @@ type amdState struct {
 	hashNext, hashOf []int
 	nLive, nel       int
 	order, dense     []int
+	compactions      int // number of times iw was compacted
 }
 
-func newAMDState(n int, ptr, idx []int) *amdState {
+// newAMDState sets up the quotient graph of the adjacency lists ptr, idx
+// with elbow room beyond the n entries that a new element may need (see
+// reserve); more elbow room means fewer compactions, never another order.
+func newAMDState(n int, ptr, idx []int, elbow int) *amdState {
 	nnz := len(idx)
 	s := &amdState{n: n, nLive: n}
-	s.iw = make([]int, nnz+nnz/5+2*n+16)
+	s.iw = make([]int, nnz+n+max(elbow, 0))
 	copy(s.iw, idx)
 	s.pfree = nnz
 	ints := func(v int) []int {
@@ -228,7 +233,7 @@ func (s *amdState) addToLp(p, j int) {
 // reserve makes sure that the free tail of iw can hold the new element of
 // pivot p, compacting iw if needed. The quotient graph never needs more
 // space than the original graph (George and Liu), so after compaction the
-// n+nnz/5 spare entries always suffice.
+// n spare entries always suffice.
 func (s *amdState) reserve(p int) {
 	bound := s.ln[p] - s.elen[p]
 	for q := s.pe[p]; q < s.pe[p]+s.elen[p]; q++ {
@@ -247,6 +252,7 @@ func (s *amdState) reserve(p int) {
 		}
 	}
 	slices.SortFunc(live, func(a, b int) int { return s.pe[a] - s.pe[b] })
+	s.compactions++
 	w := 0
 	for _, i := range live {
 		copy(s.iw[w:], s.iw[s.pe[i]:s.pe[i]+s.ln[i]])
