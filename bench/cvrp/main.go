@@ -38,13 +38,14 @@ func main() {
 	maxN := flag.Int("max-n", 0, "skip instances with more customers (0: no limit)")
 	limit := flag.Duration("time", 2*time.Second, "CPU time limit per instance")
 	seed := flag.Uint64("seed", 1, "random seed")
+	initial := flag.Int("initial", 0, "initial population size (0: the solver's default)")
 	flag.Parse()
 	rows, err := readBKS(filepath.Join(*data, "bks.csv"))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	if err := run(os.Stdout, *data, rows, selector(*sets, *only, *maxN), *limit, *seed); err != nil {
+	if err := run(os.Stdout, *data, rows, selector(*sets, *only, *maxN), *limit, *seed, *initial); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
@@ -87,7 +88,7 @@ func readBKS(path string) ([]bksRow, error) {
 }
 
 // run solves each selected instance and prints the table as it goes.
-func run(w io.Writer, data string, rows []bksRow, keep func(bksRow) bool, limit time.Duration, seed uint64) error {
+func run(w io.Writer, data string, rows []bksRow, keep func(bksRow) bool, limit time.Duration, seed uint64, initial int) error {
 	fmt.Fprintf(w, "| instance | n | vehicles | cost | BKS | gap %% | CPU s | wall s | iterations |\n|---|---|---|---|---|---|---|---|---|\n")
 	sum := map[string]float64{}
 	count := map[string]int{}
@@ -110,7 +111,13 @@ func run(w io.Writer, data string, rows []bksRow, keep func(bksRow) bool, limit 
 		}
 		in.Vehicles = f.AutoFleet()
 		start, cpu := time.Now(), cvrp.ProcessCPUTime()
-		sol, err := cvrp.Solve(in, cvrp.Options{Seed: seed, TimeLimit: limit, Clock: cvrp.ProcessCPUTime})
+		opts := cvrp.Options{Seed: seed, TimeLimit: limit, Clock: cvrp.ProcessCPUTime}
+		if initial > 0 {
+			p := cvrp.DefaultParams()
+			p.InitialPopulation = initial
+			opts.Params = &p
+		}
+		sol, err := cvrp.Solve(in, opts)
 		elapsed, cpu := time.Since(start), cvrp.ProcessCPUTime()-cpu
 		if err != nil {
 			return fmt.Errorf("%s: %w", r.name, err)

@@ -21,6 +21,7 @@ type lsNode struct {
 	cumTime          float64 // travel and service time from the start depot up to here
 	cumRev           float64 // change of travel distance if the arcs up to here were reversed
 	deltaRemoval     float64 // change of distance if removed (SWAP*)
+	distNext         float64 // d(this, next)
 }
 
 type lsRoute struct {
@@ -74,6 +75,7 @@ type localSearch struct {
 	in          *Instance
 	n1          int
 	dist        []float64
+	distT       []float64 // transposed: distT[j*(N+1)+i] = d(i, j); dist itself when symmetric
 	clients     []lsNode
 	starts      []lsNode
 	ends        []lsNode
@@ -124,6 +126,16 @@ func newLocalSearch(s *solver) *localSearch {
 	}
 	ls.correlated = correlatedVertices(in, s.params.Granular)
 	ls.symmetric = in.symmetric()
+	ls.distT = in.Dist
+	if !ls.symmetric {
+		n1 := n + 1
+		ls.distT = make([]float64, n1*n1)
+		for i := 0; i < n1; i++ {
+			for j := 0; j < n1; j++ {
+				ls.distT[j*n1+i] = in.Dist[i*n1+j]
+			}
+		}
+	}
 	return ls
 }
 
@@ -341,7 +353,8 @@ func (ls *localSearch) updateRoute(rt *lsRoute) {
 	for {
 		next := node.next
 		place++
-		time += ls.d(node.cour, next.cour) + ls.in.service(next.cour)
+		node.distNext = ls.d(node.cour, next.cour)
+		time += node.distNext + ls.in.service(next.cour)
 		rev += ls.d(next.cour, node.cour) - ls.d(node.cour, next.cour)
 		load += ls.in.Demand[next.cour]
 		next.position, next.cumLoad, next.cumTime, next.cumRev, next.route = place, load, time, rev, rt

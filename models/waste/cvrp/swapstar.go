@@ -43,8 +43,11 @@ func (ls *localSearch) preprocessInsertions(r1, r2 *lsRoute) {
 		}
 		ins.reset()
 		ins.when = ls.moves
-		for v := r2.start; !v.isDepot || v == r2.start; v = v.next {
-			ins.add(ls.d(v.cour, u.cour)+ls.d(u.cour, v.next.cour)-ls.d(v.cour, v.next.cour), v)
+		// Row u of the matrix and of its transpose, for cache-friendly access.
+		from := ls.distT[u.cour*ls.n1 : (u.cour+1)*ls.n1] // from[v] = d(v, u)
+		to := ls.dist[u.cour*ls.n1 : (u.cour+1)*ls.n1]    // to[w] = d(u, w)
+		for v := r2.start; ; v = v.next {
+			ins.add(from[v.cour]+to[v.next.cour]-v.distNext, v)
 			if v.next.isDepot {
 				break
 			}
