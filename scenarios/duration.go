@@ -5,21 +5,31 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/ast"
 )
 
 // Duration is a scenario duration: Go syntax ("90m", "1h30m", "0.5s") or
 // days ("2d", "1d12h").
 type Duration struct{ D time.Duration }
 
-// UnmarshalYAML reads a duration string.
-func (d *Duration) UnmarshalYAML(b []byte) error {
-	s := strings.Trim(strings.TrimSpace(string(b)), `"'`)
+// UnmarshalYAML reads a duration string; an error carries the node's
+// position.
+func (d *Duration) UnmarshalYAML(node ast.Node) error {
+	s := strings.Trim(strings.TrimSpace(node.String()), `"'`)
 	v, err := ParseDuration(s)
 	if err != nil {
-		return err
+		return NodeError(node, err.Error())
 	}
 	d.D = v
 	return nil
+}
+
+// NodeError is an error at a YAML node, reported with its line and column
+// like the YAML library's own errors.
+func NodeError(node ast.Node, msg string) error {
+	return &yaml.SyntaxError{Message: msg, Token: node.GetToken()}
 }
 
 // MarshalYAML writes the duration in Go syntax.

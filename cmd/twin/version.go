@@ -16,9 +16,10 @@ func init() { register(newVersionCmd) }
 
 func newVersionCmd() *cobra.Command {
 	return &cobra.Command{
-		Use:   "version",
-		Short: "Print the version of twin and of the Go toolchain that built it",
-		Args:  exactArgs(0),
+		Use:     "version",
+		Short:   "Print the version of twin and of the Go toolchain that built it",
+		Example: "  twin version",
+		Args:    exactArgs(0),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			fmt.Fprintf(cmd.OutOrStdout(), "twin %s (%s, %s/%s)%s\n", Version, runtime.Version(), runtime.GOOS, runtime.GOARCH, vcsRevision())
 			return nil

@@ -1,0 +1,91 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestMain lets the test binary stand in for twin: run with TWIN_AS_MAIN=1
+// it executes the CLI, so tests can start twin as a separate process.
+func TestMain(m *testing.M) {
+	if os.Getenv("TWIN_AS_MAIN") == "1" {
+		os.Exit(execute(os.Args[1:]))
+	}
+	os.Exit(m.Run())
+}
+
+// twin runs the CLI in a new process and returns its stdout, stderr and
+// exit code.
+func twin(t *testing.T, env []string, args ...string) (string, string, int) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Env = append(append(os.Environ(), "TWIN_AS_MAIN=1", "CI=1"), env...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return out.String(), errb.String(), code
+}
+
+func TestExitCodes(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.yaml")
+	os.WriteFile(bad, []byte("name: x\ncity:\n  osm: nowhere.osm\nstart: 2024-01-01T00:00:00\ntimezone: UTC\nduration: 1h\nwheels: 4\n"), 0o644)
+	noCity := filepath.Join(dir, "nocity.yaml")
+	os.WriteFile(noCity, []byte("name: x\ncity:\n  osm: nowhere.osm\nstart: 2024-01-01T00:00:00\ntimezone: UTC\nduration: 1h\n"), 0o644)
+	garbage := filepath.Join(dir, "garbage.osm")
+	os.WriteFile(garbage, []byte("<osm><node id=\"1\" lat=\"x"), 0o644)
+	cases := []struct {
+		name string
+		args []string
+		code int
+		msg  string
+	}{
+		{"version", []string{"version"}, 0, ""},
+		{"unknown command", []string{"fly"}, 2, "unknown command"},
+		{"missing argument", []string{"run"}, 2, "accepts 1 arg"},
+		{"unknown flag", []string{"run", bad, "--colour"}, 2, "unknown flag"},
+		{"no such scenario", []string{"run", filepath.Join(dir, "none.yaml")}, 2, "none.yaml"},
+		{"unknown key", []string{"validate", bad}, 2, "bad.yaml:7:1"},
+		{"missing city", []string{"validate", noCity}, 2, "nowhere.osm"},
+		{"bad until", []string{"run", noCity, "--until", "later"}, 2, "--until"},
+		{"garbage osm", []string{"import", "osm", garbage, "--out", dir}, 2, "garbage.osm"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			_, stderr, code := twin(t, nil, c.args...)
+			if code != c.code {
+				t.Fatalf("exit %d, want %d; stderr %q", code, c.code, stderr)
+			}
+			if !strings.Contains(stderr, c.msg) {
+				t.Fatalf("stderr %q does not name %q", stderr, c.msg)
+			}
+			if strings.Contains(stderr, "panic") || strings.Contains(stderr, "goroutine") {
+				t.Fatalf("panicked: %s", stderr)
+			}
+		})
+	}
+}
+
+func TestHelpHasExamples(t *testing.T) {
+	t.Parallel()
+	for _, cmd := range newRootCmd().Commands() {
+		if cmd.Name() == "help" || cmd.Name() == "completion" || cmd.HasSubCommands() {
+			continue
+		}
+		if cmd.Example == "" {
+			t.Errorf("twin %s --help shows no example", cmd.Name())
+		}
+	}
+}
