@@ -33,6 +33,9 @@ func WriteFileAtomic(path string, write func(w io.Writer) error) (err error) {
 	if err = tmp.Sync(); err != nil {
 		return fmt.Errorf("record: syncing %s: %w", path, err)
 	}
+	if err = tmp.Chmod(0o644); err != nil {
+		return fmt.Errorf("record: %w", err)
+	}
 	if err = tmp.Close(); err != nil {
 		return fmt.Errorf("record: closing %s: %w", path, err)
 	}
