@@ -145,7 +145,17 @@ func FuzzReadCase(f *testing.F) {
 			}
 			return
 		}
-		// A case that reads must be safe to solve.
-		_ = c
+		// A case that reads must be safe to solve, whatever the outcome.
+		if len(c.Buses) > 200 {
+			return
+		}
+		net, err := NewNetwork(c)
+		if err != nil {
+			return
+		}
+		_, _ = net.SolveAC(Options{MaxIter: 5})
+		_, _ = net.SolveAC(Options{MaxIter: 3, EnforceQLimits: true})
+		_, _ = net.SolveSweep(Options{MaxIter: 1})
+		_, _ = net.SolveDC()
 	})
 }
