@@ -12,8 +12,8 @@ type Method int
 
 // Solvers.
 const (
-	NewtonRaphson Method = iota // general networks
-	BackwardForwardSweep        // radial feeders without PV buses
+	NewtonRaphson        Method = iota // general networks
+	BackwardForwardSweep               // radial feeders without PV buses
 )
 
 // Limits are the operating limits checked at every step.
@@ -66,16 +66,16 @@ type Grid struct {
 
 // KPIs accumulate over the steps of a Grid.
 type KPIs struct {
-	Steps, Failed     int     // steps solved, steps whose power flow failed
-	Hours             float64 // simulated time, h
-	LossMWh           float64 // energy lost in branches
-	ServedMWh         float64 // load energy of the converged steps
-	UnservedMWh       float64 // load energy of failed steps
-	PeakLoading       float64 // highest branch loading seen (fraction of rateA)
-	PeakLoadingBranch int     // 1-based branch row of PeakLoading, 0 when none
-	VminPU            float64 // lowest voltage seen
-	VminBus           int     // its bus number
-	ViolationHours    float64 // hours with at least one violation
+	Steps, Failed     int       // steps solved, steps whose power flow failed
+	Hours             float64   // simulated time, h
+	LossMWh           float64   // energy lost in branches
+	ServedMWh         float64   // load energy of the converged steps
+	UnservedMWh       float64   // load energy of failed steps
+	PeakLoading       float64   // highest branch loading seen (fraction of rateA)
+	PeakLoadingBranch int       // 1-based branch row of PeakLoading, 0 when none
+	VminPU            float64   // lowest voltage seen
+	VminBus           int       // its bus number
+	ViolationHours    float64   // hours with at least one violation
 	VoltageHours      []float64 // per bus: hours outside the voltage band
 	OverloadHours     []float64 // per branch: hours above MaxLoading (lines and transformers)
 }
