@@ -187,8 +187,8 @@ func (c *Cholesky) Perm() []int { return c.perm }
 
 // Factor computes the numeric factorization of a matrix with the same
 // pattern as the one analysed. It allocates nothing. If a pivot is not
-// positive (or not finite) it returns ErrNotPositiveDefinite wrapped with
-// the original column.
+// positive (or not finite) it returns a *PivotError that wraps
+// ErrNotPositiveDefinite and names the original column.
 func (c *Cholesky) Factor(a *Matrix) error {
 	if a.N != c.n || len(a.Val) != c.nnzA {
 		return fmt.Errorf("sparse: Cholesky.Factor: %w", ErrPattern)
@@ -218,7 +218,7 @@ func (c *Cholesky) Factor(a *Matrix) error {
 			lVal[pos] = lki
 		}
 		if !(dk > 0) || math.IsInf(dk, 1) {
-			return fmt.Errorf("sparse: Cholesky.Factor: column %d: pivot %g: %w", c.perm[k], dk, ErrNotPositiveDefinite)
+			return &PivotError{Op: "Cholesky.Factor", Column: c.perm[k], Pivot: dk, Err: ErrNotPositiveDefinite}
 		}
 		c.d[k], c.dinv[k] = dk, 1/dk
 	}

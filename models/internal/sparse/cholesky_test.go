@@ -125,6 +125,10 @@ func TestCholeskyErrors(t *testing.T) {
 			if tc.wantCol >= 0 && !strings.Contains(err.Error(), fmt.Sprintf("column %d:", tc.wantCol)) {
 				t.Errorf("error %q does not name column %d", err, tc.wantCol)
 			}
+			var pe *PivotError
+			if !errors.As(err, &pe) || (tc.wantCol >= 0 && pe.Column != tc.wantCol) {
+				t.Errorf("error %v: not a *PivotError for column %d", err, tc.wantCol)
+			}
 			x := []float64{1, 1, 1}[:tc.n]
 			c.Solve(x) // must not panic; NaN marks the failed factorization
 			if x[0] == x[0] {

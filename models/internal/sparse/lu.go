@@ -109,8 +109,9 @@ func (f *LU) NNZ() int { return f.lPtr[f.n] + f.uPtr[f.n] + f.n }
 // Factor computes the numeric factorization of a matrix with the pattern
 // analysed, choosing pivots by threshold partial pivoting. It allocates
 // only if L or U outgrow the storage NewLU estimated (then the larger
-// storage is kept for later calls). If a column has no nonzero candidate
-// pivot it returns ErrSingular wrapped with the original column.
+// storage is kept for later calls). If a column has no nonzero finite
+// candidate pivot it returns a *PivotError that wraps ErrSingular and names
+// the original column.
 func (f *LU) Factor(a *Matrix) error {
 	if a.N != f.n || len(a.Val) != f.nnzA {
 		return fmt.Errorf("sparse: LU.Factor: %w", ErrPattern)
@@ -253,7 +254,7 @@ func (f *LU) pivot(top, k, col, lnz, unz int) (int, int, error) {
 		for _, i := range f.xi[top:] {
 			x[i] = 0
 		}
-		return lnz, unz, fmt.Errorf("sparse: LU.Factor: column %d: %w", col, ErrSingular)
+		return lnz, unz, &PivotError{Op: "LU.Factor", Column: col, Pivot: bestAbs, Err: ErrSingular}
 	}
 	if diagAbs > 0 && diagAbs >= f.PivotTol*bestAbs {
 		best = col

@@ -163,6 +163,10 @@ func TestLUErrors(t *testing.T) {
 				if tc.wantCol >= 0 && !strings.Contains(err.Error(), fmt.Sprintf("column %d:", tc.wantCol)) {
 					t.Errorf("error %q does not name column %d", err, tc.wantCol)
 				}
+				var pe *PivotError
+				if !errors.As(err, &pe) || (tc.wantCol >= 0 && pe.Column != tc.wantCol) {
+					t.Errorf("error %v: not a *PivotError for column %d", err, tc.wantCol)
+				}
 			}
 			x := make([]float64, tc.n)
 			f.Solve(x)

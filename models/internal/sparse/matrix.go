@@ -13,6 +13,24 @@ var ErrNotPositiveDefinite = errors.New("sparse: matrix not positive definite")
 // column has no acceptable pivot.
 var ErrSingular = errors.New("sparse: matrix is singular")
 
+// PivotError is the error of a factorization that met an unacceptable
+// pivot. It wraps ErrNotPositiveDefinite or ErrSingular, so callers test it
+// with errors.Is, and gives the column with errors.As.
+type PivotError struct {
+	Op     string  // "Cholesky.Factor" or "LU.Factor"
+	Column int     // original column (and, for Cholesky, row) of the pivot
+	Pivot  float64 // the pivot found: ≤ 0 or NaN for Cholesky, the largest candidate for LU
+	Err    error   // ErrNotPositiveDefinite or ErrSingular
+}
+
+// Error reads "sparse: <Op>: column <Column>: pivot <Pivot>: <Err>".
+func (e *PivotError) Error() string {
+	return fmt.Sprintf("sparse: %s: column %d: pivot %g: %v", e.Op, e.Column, e.Pivot, e.Err)
+}
+
+// Unwrap returns the sentinel error.
+func (e *PivotError) Unwrap() error { return e.Err }
+
 // ErrPattern is returned when a matrix handed to a numeric phase does not
 // have the pattern the symbolic phase analysed, or is malformed.
 var ErrPattern = errors.New("sparse: matrix pattern does not match the analysis")
