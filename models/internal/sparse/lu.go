@@ -55,6 +55,7 @@ type LU struct {
 	x                 []float64
 	xi, stack, pstack []int
 	mark              []int
+	lpend             []int // entries of L(:,j) the searches still need, -1 if all
 	stamp             int
 }
 
@@ -80,6 +81,7 @@ func NewLU(a *Matrix) (*LU, error) {
 	f.diag, f.x = make([]float64, n), make([]float64, n)
 	f.xi, f.stack, f.pstack = make([]int, n), make([]int, n), make([]int, n)
 	f.mark = make([]int, n)
+	f.lpend = make([]int, n)
 	f.aStep = make([]int, f.nnzA)
 	return f, nil
 }
@@ -134,6 +136,9 @@ func (f *LU) Factor(a *Matrix) error {
 		if lnz, unz, err = f.pivot(top, k, col, lnz, unz); err != nil {
 			return err
 		}
+		f.lPtr[k+1], f.uPtr[k+1] = lnz, unz
+		f.lpend[k] = -1
+		f.prune(k)
 	}
 	f.lPtr[f.n], f.uPtr[f.n] = lnz, unz
 	for p := 0; p < lnz; p++ {
@@ -193,6 +198,9 @@ func (f *LU) dfs(start, top int) int {
 		end := 0
 		if j >= 0 {
 			end = f.lPtr[j+1]
+			if f.lpend[j] >= 0 {
+				end = f.lPtr[j] + f.lpend[j]
+			}
 		}
 		done := true
 		for p := pstack[head]; p < end; p++ {
@@ -211,6 +219,41 @@ func (f *LU) dfs(start, top int) int {
 		}
 	}
 	return top
+}
+
+// prune applies the symmetric pruning of Eisenstat and Liu (1992), as KLU
+// does: when U(j,k) and L(prow[k], j) are both nonzero, every row of L(:,j)
+// not yet pivotal is also reached through the pivot row of k, so later
+// searches need only the entries of L(:,j) whose rows are already pivotal.
+// They are moved to the front of the column and lpend[j] counts them. The
+// values move with them; the numeric phases use whole columns.
+func (f *LU) prune(k int) {
+	piv := f.prow[k]
+	for _, j := range f.uRow[f.uPtr[k]:f.uPtr[k+1]] {
+		if f.lpend[j] >= 0 {
+			continue
+		}
+		p0, p1 := f.lPtr[j], f.lPtr[j+1]
+		found := false
+		for _, r := range f.lRow[p0:p1] {
+			if r == piv {
+				found = true
+				break
+			}
+		}
+		if !found {
+			continue
+		}
+		head := p0
+		for p := p0; p < p1; p++ {
+			if f.pinv[f.lRow[p]] >= 0 {
+				f.lRow[head], f.lRow[p] = f.lRow[p], f.lRow[head]
+				f.lVal[head], f.lVal[p] = f.lVal[p], f.lVal[head]
+				head++
+			}
+		}
+		f.lpend[j] = head - p0
+	}
 }
 
 // eliminate applies the columns of L of the pivotal rows in xi[top:], in
