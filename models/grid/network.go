@@ -28,6 +28,8 @@ type Network struct {
 	// Per branch (row of Case.Branches); out-of-service rows have zero admittances.
 	from, to           []int
 	yff, yft, ytf, ytt []complex128
+	tapInv             []complex128 // 1/τ with τ = ratio·e^{jθ} (1 for a line)
+	yLoss              []complex128 // 1/conj(R+jX): series loss = |Vf/τ - Vt|²·yLoss
 	inService          []bool
 
 	// Per generator.
@@ -135,12 +137,15 @@ func (n *Network) compileBranches() {
 	n.yff, n.yft = make([]complex128, nl), make([]complex128, nl)
 	n.ytf, n.ytt = make([]complex128, nl), make([]complex128, nl)
 	n.inService = make([]bool, nl)
+	n.tapInv, n.yLoss = make([]complex128, nl), make([]complex128, nl)
 	for k, br := range c.Branches {
 		n.from[k], n.to[k] = n.index[br.From], n.index[br.To]
 		on := br.InService && c.Buses[n.from[k]].Type != Isolated && c.Buses[n.to[k]].Type != Isolated
 		n.inService[k] = on
+		n.tapInv[k] = 1 / branchTap(br)
 		if on {
 			n.yff[k], n.yft[k], n.ytf[k], n.ytt[k] = branchAdmittance(br)
+			n.yLoss[k] = 1 / cmplx.Conj(complex(br.R, br.X))
 		}
 	}
 }
@@ -153,12 +158,22 @@ func branchAdmittance(br Branch) (yff, yft, ytf, ytt complex128) {
 	if ratio == 0 {
 		ratio = 1
 	}
-	tap := cmplx.Rect(ratio, br.Angle*math.Pi/180)
+	tap := branchTap(br)
 	ytt = ys + complex(0, br.B/2)
 	yff = ytt / complex(ratio*ratio, 0)
 	yft = -ys / cmplx.Conj(tap)
 	ytf = -ys / tap
 	return
+}
+
+// branchTap returns the complex tap ratio·e^{jθ} of a branch (ratio 0
+// means 1).
+func branchTap(br Branch) complex128 {
+	ratio := br.Ratio
+	if ratio == 0 {
+		ratio = 1
+	}
+	return cmplx.Rect(ratio, br.Angle*math.Pi/180)
 }
 
 // Bus returns the position of the bus with external number id.

@@ -34,6 +34,7 @@ type Newton struct {
 	slot [4][]int // per Ybus entry: slot of dP/dVa, dP/dVm, dQ/dVa, dQ/dVm or -1
 
 	vm, va []float64
+	vnorm  []complex128 // V/|V|
 	ibus   []complex128
 	f, dx  []float64
 	// factored reports whether lu holds a numeric factorization whose pivot
@@ -77,7 +78,7 @@ func NewNewton(net *Network) (*Newton, error) {
 	}
 	s.lu = lu
 	s.vm, s.va = make([]float64, nb), make([]float64, nb)
-	s.ibus = make([]complex128, nb)
+	s.ibus, s.vnorm = make([]complex128, nb), make([]complex128, nb)
 	s.f, s.dx = make([]float64, n), make([]float64, n)
 	return s, nil
 }
@@ -202,17 +203,20 @@ func (s *Newton) assemble(v []complex128) {
 	y := &s.net.ybus
 	s.jac.Zero()
 	val := s.jac.Val
+	for i, x := range v {
+		s.vnorm[i] = x * complex(1/s.vm[i], 0)
+	}
 	for i := 0; i < y.n; i++ {
 		vi := v[i]
 		for p := y.rowPtr[i]; p < y.rowPtr[i+1]; p++ {
 			k := y.col[p]
 			yv := y.val[p] * v[k]
 			dVa := complex(0, -1) * vi * cmplx.Conj(yv)
-			dVm := vi * cmplx.Conj(yv) / complex(s.vm[k], 0)
+			dVm := vi * cmplx.Conj(y.val[p]*s.vnorm[k])
 			if k == i {
 				ci := cmplx.Conj(s.ibus[i])
 				dVa += complex(0, 1) * vi * ci
-				dVm += ci * vi / complex(s.vm[i], 0)
+				dVm += ci * s.vnorm[i]
 			}
 			if q := s.slot[0][p]; q >= 0 {
 				val[q] += real(dVa)

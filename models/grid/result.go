@@ -118,15 +118,8 @@ func (n *Network) branchFlow(k int, v []complex128) (sf, st, loss complex128) {
 	vf, vt := v[n.from[k]], v[n.to[k]]
 	sf = vf * cmplx.Conj(n.yff[k]*vf+n.yft[k]*vt)
 	st = vt * cmplx.Conj(n.ytf[k]*vf+n.ytt[k]*vt)
-	br := &n.Case.Branches[k]
-	ratio := br.Ratio
-	if ratio == 0 {
-		ratio = 1
-	}
-	tap := cmplx.Rect(ratio, br.Angle*math.Pi/180)
-	dv := vf/tap - vt
-	a := cmplx.Abs(dv)
-	loss = complex(a*a, 0) / cmplx.Conj(complex(br.R, br.X))
+	dv := vf*n.tapInv[k] - vt
+	loss = complex(abs2(dv), 0) * n.yLoss[k]
 	return sf, st, loss
 }
 
@@ -157,3 +150,6 @@ func (r *Result) VoltageExtremes() (vmin float64, vminBus int, vmax float64, vma
 	}
 	return vmin, vminBus, vmax, vmaxBus
 }
+
+// abs2 returns |z|².
+func abs2(z complex128) float64 { return real(z)*real(z) + imag(z)*imag(z) }

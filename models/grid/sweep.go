@@ -29,6 +29,8 @@ type Sweep struct {
 	demand   []complex128
 	iSeries  []complex128 // bus -> series current of its parent branch, from the from side to the to side
 	ibus     []complex128
+	// Per bus, of its parent branch: jB/2, tap τ, 1/τ and series impedance.
+	jb2, tap, tapInv, z []complex128
 }
 
 // NewSweep orders the feeder from its reference bus. It fails with
@@ -73,6 +75,12 @@ func NewSweep(net *Network) (*Sweep, error) {
 			return nil, fmt.Errorf("%w: bus %d is not fed from the source", ErrNotRadial, net.Case.Buses[i].ID)
 		}
 	}
+	s.jb2, s.tap, s.tapInv, s.z = make([]complex128, nb), make([]complex128, nb), make([]complex128, nb), make([]complex128, nb)
+	for _, c := range s.order[1:] {
+		br := net.Case.Branches[s.parentBr[c]]
+		s.jb2[c], s.tap[c] = complex(0, br.B/2), branchTap(br)
+		s.tapInv[c], s.z[c] = 1/s.tap[c], complex(br.R, br.X)
+	}
 	return s, nil
 }
 
@@ -116,21 +124,20 @@ func (s *Sweep) mismatch(v, sbus []complex128) (float64, int) {
 func (s *Sweep) backward(v, sbus []complex128) {
 	n := s.net
 	for _, i := range s.order {
-		s.demand[i] = cmplx.Conj(-sbus[i]/v[i]) + n.ysh[i]*v[i]
+		// conj(-S/V) = -conj(S)·V/|V|²
+		s.demand[i] = -cmplx.Conj(sbus[i])*v[i]*complex(1/abs2(v[i]), 0) + n.ysh[i]*v[i]
 	}
 	for h := len(s.order) - 1; h > 0; h-- {
 		c := s.order[h]
 		k := s.parentBr[c]
-		jb2, tap := s.branchParams(k)
+		jb2 := s.jb2[c]
 		var toParent complex128 // current the branch draws from its parent bus
 		if s.childIsT[c] {
 			is := jb2*v[c] + s.demand[c]
 			s.iSeries[c] = is
-			vm := v[n.from[k]] / tap
-			toParent = (jb2*vm + is) / cmplx.Conj(tap)
+			toParent = (jb2*v[n.from[k]]*s.tapInv[c] + is) * cmplx.Conj(s.tapInv[c])
 		} else {
-			vm := v[c] / tap
-			is := -s.demand[c]*cmplx.Conj(tap) - jb2*vm
+			is := -s.demand[c]*cmplx.Conj(s.tap[c]) - jb2*v[c]*s.tapInv[c]
 			s.iSeries[c] = is
 			toParent = jb2*v[n.to[k]] - is
 		}
@@ -143,12 +150,10 @@ func (s *Sweep) forward(v []complex128) {
 	n := s.net
 	for _, c := range s.order[1:] {
 		k := s.parentBr[c]
-		_, tap := s.branchParams(k)
-		ys := -n.ytf[k] * tap // series admittance
 		if s.childIsT[c] {
-			v[c] = v[n.from[k]]/tap - s.iSeries[c]/ys
+			v[c] = v[n.from[k]]*s.tapInv[c] - s.iSeries[c]*s.z[c]
 		} else {
-			v[c] = (v[n.to[k]] + s.iSeries[c]/ys) * tap
+			v[c] = (v[n.to[k]] + s.iSeries[c]*s.z[c]) * s.tap[c]
 		}
 	}
 }
@@ -159,16 +164,6 @@ func (s *Sweep) parentOf(c int) int {
 		return s.net.from[k]
 	}
 	return s.net.to[k]
-}
-
-// branchParams returns jB/2 and the complex tap of branch k.
-func (s *Sweep) branchParams(k int) (jb2, tap complex128) {
-	br := &s.net.Case.Branches[k]
-	ratio := br.Ratio
-	if ratio == 0 {
-		ratio = 1
-	}
-	return complex(0, br.B/2), cmplx.Rect(ratio, br.Angle*math.Pi/180)
 }
 
 // SolveSweep runs the backward/forward sweep on the network with the

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"math/cmplx"
 )
 
 // Method selects the AC solver of a time series.
@@ -243,7 +242,7 @@ func (g *Grid) account(hours float64) {
 	n, k := g.net, &g.KPI
 	violated := false
 	for i, x := range g.v {
-		vm := cmplx.Abs(x)
+		vm := math.Sqrt(abs2(x))
 		g.Vm[i] = vm
 		if n.busType[i] == Isolated {
 			continue
@@ -265,7 +264,7 @@ func (g *Grid) account(hours float64) {
 		sf, st, loss := n.branchFlow(b, g.v)
 		g.LossMW += real(loss) * n.BaseMVA
 		if rate := g.work.Branches[b].RateA; rate > 0 {
-			g.Loading[b] = math.Max(cmplx.Abs(sf), cmplx.Abs(st)) * n.BaseMVA / rate
+			g.Loading[b] = math.Sqrt(math.Max(abs2(sf), abs2(st))) * n.BaseMVA / rate
 			if g.Loading[b] > k.PeakLoading {
 				k.PeakLoading, k.PeakLoadingBranch = g.Loading[b], b+1
 			}
