@@ -1,0 +1,342 @@
+package scenarios
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/goccy/go-yaml/ast"
+	"github.com/paulmach/orb"
+
+	"citytwin/engine"
+	"citytwin/engine/record"
+	"citytwin/models/water"
+)
+
+func init() { registerModel("water", buildWater) }
+
+// waterConfig is the scenario's models.water section.
+type waterConfig struct {
+	INP     string `yaml:"inp"` // EPANET network, relative to the scenario
+	Quality *bool  `yaml:"quality"`
+	// Place puts the network's coordinates into the city: the centre of
+	// their bounding box goes to (lon, lat) and its larger side becomes
+	// width_m metres. Default: the centre of the city's roads, 80 % of
+	// their extent.
+	Place *struct {
+		Lon    float64 `yaml:"lon"`
+		Lat    float64 `yaml:"lat"`
+		WidthM float64 `yaml:"width_m"`
+	} `yaml:"place"`
+	// Report is the interval of the node and link series (default the
+	// network's report step).
+	Report Duration `yaml:"report"`
+}
+
+// waterModel runs an EPANET network as a process of the kernel: one event
+// at every hydraulic time EPANET's rules choose (the hydraulic step cut at
+// pattern, report, tank and control times), in PhaseSolve.
+type waterModel struct {
+	net     *water.Network
+	sim     *water.Simulator
+	id      engine.ModelID
+	gridID  engine.ModelID
+	hasGrid bool
+	offsetS int64 // network clock at the scenario start (time of day)
+	reportS int64
+	lonlat  []orb.Point
+	series  waterSeries
+	// KPIs
+	minPressure float64
+	pumpKWh     float64
+	lastPumpKW  []float64
+	lastT       int64
+	solves      int
+}
+
+// waterSeries is the long node/link time series, struct of arrays.
+type waterSeries struct {
+	nodeT                              []int64
+	nodeIdx                            []int64
+	demand, head, pressure, nodeQual   []float64
+	linkT                              []int64
+	linkIdx                            []int64
+	flow, velocity, headloss, linkQual []float64
+	status                             []string
+}
+
+const kindWaterSolve engine.Kind = 1500
+
+func buildWater(env *Env, key string, node ast.Node) (engine.Model, error) {
+	var c waterConfig
+	if err := env.Decode(node, &c); err != nil {
+		return nil, err
+	}
+	if c.INP == "" {
+		return nil, env.Invalid(key+".inp", "missing required field")
+	}
+	net, err := water.Load(env.Scenario.Resolve(c.INP))
+	if err != nil {
+		return nil, env.Invalid(key+".inp", "%v", err)
+	}
+	opt := water.DefaultSimOptions()
+	opt.Duration = int64(env.Scenario.Duration.D.Seconds())
+	if c.Quality != nil {
+		opt.Quality = *c.Quality
+	}
+	// The network's patterns follow the time of day: start its clock at
+	// the scenario's local start time.
+	start := env.Start
+	offset := int64(start.Hour()*3600 + start.Minute()*60 + start.Second())
+	net.Options.PatternStart += offset
+	net.Options.StartClock += offset
+	sim, err := water.NewSimulator(net, opt)
+	if err != nil {
+		return nil, env.Invalid(key+".inp", "%v", err)
+	}
+	m := &waterModel{net: net, sim: sim, offsetS: offset, reportS: net.Options.ReportStep, minPressure: math.Inf(1)}
+	if c.Report.D > 0 {
+		m.reportS = int64(c.Report.D.Seconds())
+	}
+	if m.reportS <= 0 {
+		m.reportS = 3600
+	}
+	m.lonlat = placeNetwork(env, net, c.Place)
+	m.lastPumpKW = make([]float64, len(net.Links))
+	return m, nil
+}
+
+// placeNetwork maps the network's coordinates into the city.
+func placeNetwork(env *Env, net *water.Network, place *struct {
+	Lon    float64 `yaml:"lon"`
+	Lat    float64 `yaml:"lat"`
+	WidthM float64 `yaml:"width_m"`
+}) []orb.Point {
+	var nb orb.Bound
+	first := true
+	for _, n := range net.Nodes {
+		if !n.HasXY {
+			continue
+		}
+		p := orb.Point{n.X, n.Y}
+		if first {
+			nb, first = p.Bound(), false
+		} else {
+			nb = nb.Extend(p)
+		}
+	}
+	roads := env.City.Roads
+	var cb orb.Bound
+	for i, p := range roads.NodeXY {
+		if i == 0 {
+			cb = p.Bound()
+		} else {
+			cb = cb.Extend(p)
+		}
+	}
+	centre, width := cb.Center(), 0.8*math.Max(cb.Max[0]-cb.Min[0], cb.Max[1]-cb.Min[1])
+	if place != nil {
+		centre = env.City.Proj.ToXY(orb.Point{place.Lon, place.Lat})
+		if place.WidthM > 0 {
+			width = place.WidthM
+		}
+	}
+	span := math.Max(nb.Max[0]-nb.Min[0], nb.Max[1]-nb.Min[1])
+	scale := 1.0
+	if span > 0 {
+		scale = width / span
+	}
+	nc := nb.Center()
+	out := make([]orb.Point, len(net.Nodes))
+	for i, n := range net.Nodes {
+		xy := centre
+		if n.HasXY {
+			xy = orb.Point{centre[0] + (n.X-nc[0])*scale, centre[1] + (n.Y-nc[1])*scale}
+		}
+		out[i] = env.City.Proj.ToLonLat(xy)
+	}
+	return out
+}
+
+func (m *waterModel) Name() string { return "water" }
+
+func (m *waterModel) Init(s *engine.Sim, id engine.ModelID) error {
+	m.id = id
+	m.gridID, m.hasGrid = s.ModelByName("grid")
+	m.sim.Init()
+	s.At(id, 0, engine.PhaseSolve, kindWaterSolve, 0, 0, 0)
+	return nil
+}
+
+// Handle solves the network at the current time, records it at report
+// times, tells the grid about pump power, and schedules the next
+// hydraulic time.
+func (m *waterModel) Handle(s *engine.Sim, ev engine.Event) error {
+	if ev.Kind != kindWaterSolve {
+		return nil
+	}
+	now := int64(s.Now() / engine.Second)
+	if err := m.sim.Solve(); err != nil {
+		return fmt.Errorf("water: t=%d s: %w", now, err)
+	}
+	m.solves++
+	m.account(now)
+	m.pumpMessages(s)
+	if now%m.reportS == 0 {
+		m.record(now)
+	}
+	step := m.sim.Advance()
+	if step <= 0 {
+		return nil
+	}
+	s.At(m.id, s.Now()+engine.Time(step)*engine.Second, engine.PhaseSolve, kindWaterSolve, 0, 0, 0)
+	return nil
+}
+
+// account integrates pump energy over the step that ends now (power held
+// from the previous solve) and tracks the lowest junction pressure.
+func (m *waterModel) account(now int64) {
+	dt := float64(now-m.lastT) / 3600
+	for k := range m.net.Links {
+		if m.net.PumpOf(k) >= 0 {
+			m.pumpKWh += m.lastPumpKW[k] * dt
+		}
+	}
+	m.lastT = now
+	for i := 0; i < m.net.NJuncs; i++ {
+		if p := m.sim.NodePressure(i); p < m.minPressure && m.sim.NodeDemand(i) > 0 {
+			m.minPressure = p
+		}
+	}
+}
+
+// pumpMessages sends the grid every pump whose power changed.
+func (m *waterModel) pumpMessages(s *engine.Sim) {
+	for k := range m.net.Links {
+		if m.net.PumpOf(k) < 0 {
+			continue
+		}
+		kw := m.sim.PumpPowerKW(k)
+		if kw != m.lastPumpKW[k] && m.hasGrid {
+			s.Send(m.id, m.gridID, engine.MsgPumpPower, int32(k), 0, kw)
+		}
+		m.lastPumpKW[k] = kw
+	}
+}
+
+func (m *waterModel) record(now int64) {
+	ws := &m.series
+	for i := range m.net.Nodes {
+		ws.nodeT = append(ws.nodeT, now)
+		ws.nodeIdx = append(ws.nodeIdx, int64(i))
+		ws.demand = append(ws.demand, m.sim.NodeDemand(i))
+		ws.head = append(ws.head, m.sim.NodeHead(i))
+		ws.pressure = append(ws.pressure, m.sim.NodePressure(i))
+		ws.nodeQual = append(ws.nodeQual, m.sim.NodeQuality(i))
+	}
+	for k := range m.net.Links {
+		ws.linkT = append(ws.linkT, now)
+		ws.linkIdx = append(ws.linkIdx, int64(k))
+		ws.flow = append(ws.flow, m.sim.LinkFlow(k))
+		ws.velocity = append(ws.velocity, m.sim.LinkVelocity(k))
+		ws.headloss = append(ws.headloss, m.sim.LinkHeadloss(k))
+		ws.linkQual = append(ws.linkQual, m.sim.LinkQuality(k))
+		ws.status = append(ws.status, openClosed(m.sim.LinkOpen(k)))
+	}
+}
+
+// KPIs of the water network.
+func (m *waterModel) KPIs() []engine.KPI {
+	u := m.net.Options.Units
+	minP := m.minPressure
+	if math.IsInf(minP, 1) {
+		minP = 0
+	}
+	return []engine.KPI{
+		{Name: "min_junction_pressure", Unit: pressureUnit(u), Value: minP},
+		{Name: "pump_energy", Unit: "kWh", Value: m.pumpKWh},
+		{Name: "hydraulic_solves", Value: float64(m.solves)},
+		{Name: "warnings", Value: float64(len(m.sim.Warnings))},
+	}
+}
+
+// Tables: the network's nodes and links with geometry, and their series
+// at every report time, in the network's own units.
+func (m *waterModel) Tables() []*record.Table {
+	nodes := record.NewTable("water_nodes")
+	links := record.NewTable("water_links")
+	var ids, types []string
+	var geoms []orb.Geometry
+	for i, n := range m.net.Nodes {
+		ids, types = append(ids, n.ID), append(types, n.Type.String())
+		geoms = append(geoms, m.lonlat[i])
+	}
+	nodes.Str("node_id", ids)
+	nodes.Str("node_type", types)
+	nodes.Geom("geometry", geoms)
+	var lids, ltypes []string
+	var lgeoms []orb.Geometry
+	for _, l := range m.net.Links {
+		lids, ltypes = append(lids, l.ID), append(ltypes, l.Type.String())
+		lgeoms = append(lgeoms, orb.LineString{m.lonlat[l.N1], m.lonlat[l.N2]})
+	}
+	links.Str("link_id", lids)
+	links.Str("link_type", ltypes)
+	links.Geom("geometry", lgeoms)
+
+	u := m.net.Options.Units
+	ws := &m.series
+	ns := record.NewTable("water_node_series")
+	ns.Int("time_s", "s", ws.nodeT)
+	ns.Str("node_id", pick(ids, ws.nodeIdx))
+	ns.Float("demand", u.Flow, ws.demand)
+	ns.Float("head", lengthUnit(u), ws.head)
+	ns.Float("pressure", pressureUnit(u), ws.pressure)
+	ns.Float("quality", "", ws.nodeQual)
+	ls := record.NewTable("water_link_series")
+	ls.Int("time_s", "s", ws.linkT)
+	ls.Str("link_id", pick(lids, ws.linkIdx))
+	ls.Float("flow", u.Flow, ws.flow)
+	ls.Float("velocity", velocityUnit(u), ws.velocity)
+	ls.Float("headloss", lengthUnit(u), ws.headloss)
+	ls.Str("status", ws.status)
+	ls.Float("quality", "", ws.linkQual)
+	return []*record.Table{nodes, links, ns, ls}
+}
+
+func pick(names []string, idx []int64) []string {
+	out := make([]string, len(idx))
+	for i, k := range idx {
+		out[i] = names[k]
+	}
+	return out
+}
+
+func openClosed(open bool) string {
+	if open {
+		return "OPEN"
+	}
+	return "CLOSED"
+}
+
+func lengthUnit(u water.Units) string {
+	if u.SI {
+		return "m"
+	}
+	return "ft"
+}
+
+func velocityUnit(u water.Units) string { return lengthUnit(u) + "/s" }
+
+func pressureUnit(u water.Units) string {
+	switch u.Pressure {
+	case water.PressureKPA:
+		return "kPa"
+	case water.PressureMeters:
+		return "m"
+	case water.PressureBar:
+		return "bar"
+	case water.PressureFeet:
+		return "ft"
+	}
+	return "psi"
+}
