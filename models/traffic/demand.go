@@ -57,10 +57,14 @@ func ReadTrips(r io.Reader, name string) ([]TripLL, error) {
 		if err == io.EOF {
 			return out, nil
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
-			return nil, fmt.Errorf("%w: %s: line %d: %v", ErrInput, name, line, err)
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				return nil, fmt.Errorf("%w: %s: line %d: %v", ErrInput, name, pe.StartLine, pe.Err)
+			}
+			return nil, fmt.Errorf("%w: %s: %v", ErrInput, name, err)
 		}
+		line, _ := cr.FieldPos(0)
 		t, err := parseTrip(rec, idx)
 		if err != nil {
 			return nil, fmt.Errorf("%w: %s: line %d: %v", ErrInput, name, line, err)

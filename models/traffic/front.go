@@ -1,6 +1,9 @@
 package traffic
 
-import "math"
+import (
+	"math"
+	"math/bits"
+)
 
 // frontAccel is the acceleration of vehicle i, the front vehicle of its
 // lane on edge e: free road, limited by the junction at the end of e (a
@@ -111,28 +114,33 @@ func etaAccel(d, v, a float64) float64 {
 
 // computeETA finds, for every edge some vehicle gives way to, when its
 // first moving vehicle (faster than 1 m/s, not ending its trip there)
-// reaches the junction, in s (+Inf when none).
+// reaches the junction, in s (+Inf when none). Only occupied lanes are
+// visited.
 func (t *Traffic) computeETA() {
 	v := &t.v
-	for e := range t.eta {
-		if !t.isFoe[e] {
-			continue
-		}
-		best := math.Inf(1)
-		lenE := t.net.LengthM[e]
-		for l := t.net.laneStart[e]; l < t.net.laneStart[e+1]; l++ {
+	for _, e := range t.etaSet {
+		t.eta[e] = math.Inf(1)
+	}
+	t.etaSet = t.etaSet[:0]
+	for w, word := range t.active {
+		for word != 0 {
+			b := bits.TrailingZeros64(word)
+			word &^= 1 << uint(b)
+			l := int32(w<<6 + b)
+			e := t.net.laneEdge[l]
 			s := t.lanes[l]
-			if len(s) == 0 {
+			if !t.isFoe[e] || len(s) == 0 {
 				continue
 			}
 			i := s[0]
 			if v.speed[i] < 1 || v.rCur[i] >= v.rEnd[i]-1 {
 				continue
 			}
-			if eta := (lenE - v.pos[i]) / v.speed[i]; eta < best {
-				best = eta
+			eta := (t.net.LengthM[e] - v.pos[i]) / v.speed[i]
+			if math.IsInf(t.eta[e], 1) {
+				t.etaSet = append(t.etaSet, e)
 			}
+			t.eta[e] = math.Min(t.eta[e], eta)
 		}
-		t.eta[e] = best
 	}
 }

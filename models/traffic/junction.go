@@ -44,35 +44,111 @@ func (n *Network) placeSignals() {
 	}
 }
 
-// buildGroups splits the edges entering each signalised node into
+// joinM is the longest edge between two junctions (or signals) that
+// joins them into one controlled intersection, m. OSM draws a large
+// intersection of dual carriageways as several nodes a few metres apart;
+// netconvert joins them (--junctions.join, --tls.join) and so do we.
+const joinM = 25.0
+
+// maxGroups caps the approach groups of one controller.
+const maxGroups = 4
+
+// buildControllers joins signalised nodes with the junctions and signals
+// within joinM of them into one controller (one intersection with one
+// plan). Its entry edges (from outside the cluster) are split into
 // approach groups: edges entering from the same or the opposite direction
-// (within 45°) share a group and get green together.
-func (n *Network) buildGroups() {
-	n.group = make([]int8, len(n.From))
-	for e := range n.group {
-		n.group[e] = -1
+// (within 45°) share a group and get green together. Edges inside the
+// cluster are not stopped again, and nobody yields inside it.
+func (n *Network) buildControllers() {
+	nodes := len(n.NodeXY)
+	parent := make([]int32, nodes)
+	for v := range parent {
+		parent[v] = int32(v)
 	}
-	n.nodeGroups = make([]int8, len(n.NodeXY))
-	for v := int32(0); int(v) < len(n.NodeXY); v++ {
-		if !n.Signal[v] {
+	var find func(int32) int32
+	find = func(v int32) int32 {
+		for parent[v] != v {
+			parent[v] = parent[parent[v]]
+			v = parent[v]
+		}
+		return v
+	}
+	joinable := func(v int32) bool { return n.Signal[v] || n.legs(v) >= 3 }
+	for e := range n.From {
+		a, b := n.From[e], n.To[e]
+		if n.LengthM[e] <= joinM && a != b && joinable(a) && joinable(b) {
+			ra, rb := find(a), find(b)
+			if ra < rb {
+				parent[rb] = ra
+			} else if rb < ra {
+				parent[ra] = rb
+			}
+		}
+	}
+	signalRoot := make([]bool, nodes)
+	for v := int32(0); int(v) < nodes; v++ {
+		if n.Signal[v] {
+			signalRoot[find(v)] = true
+		}
+	}
+	n.ctrl = make([]int32, nodes)
+	rootCtrl := make([]int32, nodes)
+	for v := range rootCtrl {
+		rootCtrl[v] = -1
+	}
+	n.ctrlRep = n.ctrlRep[:0]
+	for v := int32(0); int(v) < nodes; v++ {
+		r := find(v)
+		n.ctrl[v] = -1
+		if !signalRoot[r] {
 			continue
 		}
-		in := n.In(v)
-		var g int8
-		for i, e := range in {
-			if n.group[e] >= 0 {
-				continue
-			}
-			n.group[e] = g
-			for _, f := range in[i+1:] {
-				if n.group[f] < 0 && axisDiff(n.headIn[e], n.headIn[f]) <= groupTolRad {
-					n.group[f] = g
-				}
-			}
-			g++
+		if rootCtrl[r] < 0 {
+			rootCtrl[r] = int32(len(n.ctrlRep))
+			n.ctrlRep = append(n.ctrlRep, r)
 		}
-		n.nodeGroups[v] = g
+		n.ctrl[v] = rootCtrl[r]
+		n.Signal[v] = true
 	}
+	n.buildGroups()
+}
+
+// buildGroups assigns the entry edges of each controller to approach
+// groups by their heading axis.
+func (n *Network) buildGroups() {
+	n.group = make([]int8, len(n.From))
+	n.ctrlGroups = make([]int8, len(n.ctrlRep))
+	axes := make([][]float64, len(n.ctrlRep))
+	for e := range n.From {
+		n.group[e] = -1
+		c := n.ctrl[n.To[e]]
+		if c < 0 || n.ctrl[n.From[e]] == c {
+			continue
+		}
+		h := n.headIn[e]
+		best, bestD := -1, math.Inf(1)
+		for g, a := range axes[c] {
+			if d := axisDiff(a, h); d < bestD {
+				best, bestD = g, d
+			}
+		}
+		if bestD > groupTolRad && len(axes[c]) < maxGroups {
+			axes[c] = append(axes[c], h)
+			best = len(axes[c]) - 1
+		}
+		n.group[e] = int8(best)
+	}
+	for c := range axes {
+		n.ctrlGroups[c] = int8(len(axes[c]))
+	}
+}
+
+// controlled reports whether a signal stops edge e at its end: e enters a
+// controlled intersection from outside and the controller has at least
+// two approach groups.
+func (n *Network) controlled(e int32) bool {
+	c := n.ctrl[n.To[e]]
+	return c >= 0 && n.ctrl[n.From[e]] != c && n.ctrlGroups[c] >= 2
 }
 
 // axisDiff is the angle between two headings taken as undirected axes,

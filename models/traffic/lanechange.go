@@ -1,6 +1,9 @@
 package traffic
 
-import "math"
+import (
+	"math"
+	"math/bits"
+)
 
 // changeLanes runs MOBIL (Kesting, Treiber, Helbing 2007) for every vehicle
 // on a multi-lane edge. A vehicle outside the lanes of its next turn (or
@@ -10,11 +13,14 @@ import "math"
 // right (keep-right rule), and never out of the lanes of its turn.
 func (t *Traffic) changeLanes() {
 	n := t.net
-	for e := int32(0); int(e) < n.NumEdges(); e++ {
-		if n.Lanes[e] < 2 {
-			continue
-		}
-		for l := n.laneStart[e]; l < n.laneStart[e+1]; l++ {
+	for w, word := range t.active {
+		for word != 0 {
+			b := bits.TrailingZeros64(word)
+			word &^= 1 << uint(b)
+			l := int32(w<<6 + b)
+			if n.Lanes[n.laneEdge[l]] < 2 {
+				continue
+			}
 			for idx := 0; idx < len(t.lanes[l]); idx++ {
 				i := t.lanes[l][idx]
 				if t.v.lcWait[i] < t.cfg.LaneChangeS-1e-9 {

@@ -42,9 +42,11 @@ type Network struct {
 	headIn     []float64 // heading at the To end of e, rad
 	headOut    []float64 // heading at the From end of e, rad
 	group      []int8    // signal approach group of e at its To node, -1 if none
+	ctrl       []int32   // signal controller of each node, -1 if none
+	ctrlRep    []int32   // a node of each controller (the lowest)
+	ctrlGroups []int8    // approach groups of each controller
 	foeStart   []int32   // edges e must yield to: foe[foeStart[e]:foeStart[e+1]]
 	foe        []int32
-	nodeGroups []int8 // approach groups at a signalised node
 	rbl        []bool // node is right-before-left
 	mainIn     []bool // edge is a main-road approach of its end node
 }
@@ -97,7 +99,7 @@ func (n *Network) Finish() error {
 	n.buildLanes()
 	n.buildHeadings()
 	n.placeSignals()
-	n.buildGroups()
+	n.buildControllers()
 	n.buildPriority()
 	n.buildFoes()
 	return nil

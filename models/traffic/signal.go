@@ -39,28 +39,27 @@ const (
 
 // signals is the state of every signalised node.
 type signals struct {
-	node   []int32 // signalised nodes
-	plan   []Plan  // per signalised node
-	index  []int32 // per node: index into node/plan, -1 if none
-	phase  []int8  // current green group
-	part   []light // green, amber or all-red (red)
-	timer  []float64
-	net    *Network
-	detect float64
+	plan    []Plan  // per controller
+	phase   []int8  // current green group
+	part    []light // green, amber or all-red (red)
+	timer   []float64
+	net     *Network
+	detect  float64
+	entries [][]int32 // entry edges of each controller
 }
 
 func (s *signals) init(n *Network, c SignalConfig) {
 	s.net = n
 	s.detect = c.DetectM
-	s.index = make([]int32, n.NumNodes())
-	for v := range s.index {
-		s.index[v] = -1
-		if !n.Signal[v] || n.nodeGroups[v] < 2 {
-			continue
+	s.entries = make([][]int32, len(n.ctrlRep))
+	for e := range n.From {
+		if n.controlled(int32(e)) {
+			k := n.ctrl[n.To[e]]
+			s.entries[k] = append(s.entries[k], int32(e))
 		}
-		s.index[v] = int32(len(s.node))
-		s.node = append(s.node, int32(v))
-		s.plan = append(s.plan, defaultPlan(int(n.nodeGroups[v]), c))
+	}
+	for k := range n.ctrlRep {
+		s.plan = append(s.plan, defaultPlan(max(1, int(n.ctrlGroups[k])), c))
 		s.phase = append(s.phase, 0)
 		s.part = append(s.part, green)
 		s.timer = append(s.timer, 0)
@@ -80,11 +79,11 @@ func defaultPlan(groups int, c SignalConfig) Plan {
 }
 
 // controls reports whether a signal controls the end of edge e.
-func (s *signals) controls(e int32) bool { return s.index[s.net.To[e]] >= 0 }
+func (s *signals) controls(e int32) bool { return s.net.controlled(e) }
 
 // state is the light shown to edge e (which a signal controls).
 func (s *signals) state(e int32) light {
-	k := s.index[s.net.To[e]]
+	k := s.net.ctrl[s.net.To[e]]
 	if s.phase[k] != s.net.group[e] {
 		return red
 	}
@@ -93,7 +92,7 @@ func (s *signals) state(e int32) light {
 
 // advance moves every signal on by dt.
 func (s *signals) advance(t *Traffic, dt float64) {
-	for k := range s.node {
+	for k := range s.plan {
 		s.timer[k] += dt
 		p := &s.plan[k]
 		switch s.part[k] {
@@ -136,8 +135,7 @@ func (s *signals) greenOver(t *Traffic, k int, p *Plan) bool {
 // the stop line on the green group (mine) or on any other group.
 func (s *signals) demand(t *Traffic, k int, mine bool) bool {
 	n := s.net
-	v := s.node[k]
-	for _, e := range n.In(v) {
+	for _, e := range s.entries[k] {
 		if (n.group[e] == s.phase[k]) != mine {
 			continue
 		}
@@ -153,10 +151,10 @@ func (s *signals) demand(t *Traffic, k int, mine bool) bool {
 // SetPlan replaces the plan of the signal at node; it reports false when
 // the node has no signal or the plan has the wrong number of groups.
 func (t *Traffic) SetPlan(node int32, p Plan) bool {
-	if node < 0 || int(node) >= len(t.sig.index) {
+	if node < 0 || int(node) >= len(t.net.ctrl) {
 		return false
 	}
-	k := t.sig.index[node]
+	k := t.net.ctrl[node]
 	if k < 0 || len(p.GreenS) != len(t.sig.plan[k].GreenS) {
 		return false
 	}
@@ -164,12 +162,12 @@ func (t *Traffic) SetPlan(node int32, p Plan) bool {
 	return true
 }
 
-// SignalNodes lists the signalised nodes and the number of approach
-// groups at each.
+// SignalNodes lists one node of each signal controller (the key for
+// SetPlan and the SignalPlan what-if) and its number of approach groups.
 func (t *Traffic) SignalNodes() (nodes []int32, groups []int) {
-	for _, v := range t.sig.node {
+	for k, v := range t.net.ctrlRep {
 		nodes = append(nodes, v)
-		groups = append(groups, int(t.net.nodeGroups[v]))
+		groups = append(groups, int(t.net.ctrlGroups[k]))
 	}
 	return nodes, groups
 }

@@ -1,6 +1,9 @@
 package traffic
 
-import "math"
+import (
+	"math"
+	"math/bits"
+)
 
 // Step advances the model by one time step of Config.StepS: signals,
 // departures, lane changes, then car following and movement lane by lane
@@ -35,11 +38,22 @@ func (t *Traffic) laneChangeDue() bool {
 	return k <= 1 || t.step%k == 0
 }
 
-// move runs car following and movement over every lane.
+// move runs car following and movement over every lane that holds a
+// vehicle, in lane order. Lanes are found through the bitset of occupied
+// lanes, so empty roads cost nothing.
 func (t *Traffic) move(dt float64) {
-	for l := range t.lanes {
-		if len(t.lanes[l]) > 0 {
-			t.moveLane(int32(l), dt)
+	for w := range t.active {
+		word := t.active[w]
+		for word != 0 {
+			b := bits.TrailingZeros64(word)
+			word &^= 1 << uint(b)
+			l := int32(w<<6 + b)
+			if len(t.lanes[l]) > 0 {
+				t.moveLane(l, dt)
+			}
+			if len(t.lanes[l]) == 0 {
+				t.active[w] &^= 1 << uint(b)
+			}
 		}
 	}
 }
@@ -105,7 +119,9 @@ func (t *Traffic) moveLane(l int32, dt float64) {
 		if t.loopOf[e] >= 0 {
 			t.loopObserve(e, i, old, math.Min(np, lenE), nv, dt)
 		}
-		if halting && nv < haltMps {
+		// the queue: halting vehicles from the stop line back, each within
+		// a jam gap (10 m) of the one ahead
+		if halting && nv < haltMps && lenE-np-queueM < queueGapM {
 			queueM = lenE - np + v.length[i]
 		} else {
 			halting = false
@@ -141,6 +157,9 @@ func (t *Traffic) startState(j int32) (pos, speed float64) {
 // (5 km/h, as SUMO's jam detectors).
 const haltMps = 5 / 3.6
 
+// queueGapM is the largest gap between two halting vehicles of one queue, m.
+const queueGapM = 10.0
+
 // account adds one step of a vehicle's movement to its trip totals.
 func (t *Traffic) account(i int32, dx, nv, v0, dt float64) {
 	v := &t.v
@@ -168,6 +187,7 @@ func (t *Traffic) insertAt(l int32, idx int, i int32) {
 	copy(s[idx+1:], s[idx:])
 	s[idx] = i
 	t.lanes[l] = s
+	t.active[l>>6] |= 1 << (uint(l) & 63)
 }
 
 // enterEdge puts vehicle i, route index k, at the back of lane tl of edge
@@ -175,6 +195,7 @@ func (t *Traffic) insertAt(l int32, idx int, i int32) {
 func (t *Traffic) enterEdge(i int32, k int32, next, tl int32, pos float64) {
 	v := &t.v
 	t.lanes[tl] = append(t.lanes[tl], i)
+	t.active[tl>>6] |= 1 << (uint(tl) & 63)
 	v.edge[i], v.lane[i], v.rCur[i], v.pos[i] = next, tl, k, pos
 	t.setTurn(i)
 }

@@ -117,11 +117,12 @@ type Traffic struct {
 	router Router
 	rng    *rand.Rand
 
-	step  int64   // steps done
-	nowS  float64 // s since start
-	v     vehicles
-	lanes [][]int32 // vehicles on each lane, front (largest position) first
-	arena []int32   // routes of all vehicles, back to back
+	step   int64   // steps done
+	nowS   float64 // s since start
+	v      vehicles
+	lanes  [][]int32 // vehicles on each lane, front (largest position) first
+	active []uint64  // bitset of lanes that may hold vehicles
+	arena  []int32   // routes of all vehicles, back to back
 
 	due      []int32 // vehicles by planned departure (sorted when the run starts)
 	nextDue  int
@@ -129,6 +130,7 @@ type Traffic struct {
 	sorted   bool
 
 	eta        []float64 // per edge: time until its first approaching vehicle reaches the junction, s
+	etaSet     []int32   // edges with a finite eta
 	isFoe      []bool
 	edgeBlock  []int64 // step at which an edge refused an insertion
 	sig        signals
@@ -163,7 +165,11 @@ func New(net *Network, router Router, cfg Config, seed uint64) (*Traffic, error)
 	t := &Traffic{cfg: cfg, net: net, router: router, rng: rand.New(rand.NewPCG(seed, 0x7472616666696321))}
 	m := net.NumEdges()
 	t.lanes = make([][]int32, net.NumLanes())
+	t.active = make([]uint64, (net.NumLanes()+63)/64)
 	t.eta = make([]float64, m)
+	for e := range t.eta {
+		t.eta[e] = math.Inf(1)
+	}
 	t.isFoe = make([]bool, m)
 	for _, f := range net.foe {
 		t.isFoe[f] = true

@@ -51,7 +51,7 @@ func (t *Traffic) Schedule(w WhatIf) bool {
 			return false
 		}
 	case SignalPlan:
-		if w.Node < 0 || int(w.Node) >= n.NumNodes() || t.sig.index[w.Node] < 0 {
+		if w.Node < 0 || int(w.Node) >= n.NumNodes() || t.net.ctrl[w.Node] < 0 {
 			return false
 		}
 	default:

@@ -1,0 +1,86 @@
+package traffic
+
+import (
+	"bytes"
+	"errors"
+	"math/rand/v2"
+	"strings"
+	"testing"
+)
+
+func TestReadTrips(t *testing.T) {
+	good := "id,depart_s,from_lon,from_lat,to_lon,to_lat\n" +
+		"a,0,12.57,55.70,12.58,55.71\n" +
+		"b,12.5,12.571,55.701,12.581,55.711\n"
+	trips, err := ReadTrips(strings.NewReader(good), "t.csv")
+	if err != nil || len(trips) != 2 || trips[1].DepartS != 12.5 || trips[1].ToLat != 55.711 {
+		t.Fatalf("got %+v, %v", trips, err)
+	}
+	var buf bytes.Buffer
+	if err := WriteTrips(&buf, trips); err != nil {
+		t.Fatal(err)
+	}
+	again, err := ReadTrips(&buf, "again")
+	if err != nil || len(again) != 2 || again[1] != trips[1] {
+		t.Fatalf("round trip: %+v, %v", again, err)
+	}
+	bad := []struct{ name, in, want string }{
+		{"missing column", "id,depart_s,from_lon\n", "line 1: missing column \"from_lat\""},
+		{"not a number", "id,depart_s,from_lon,from_lat,to_lon,to_lat\na,x,1,2,3,4\n", "line 2: field depart_s"},
+		{"negative time", "id,depart_s,from_lon,from_lat,to_lon,to_lat\na,0,1,2,3,4\nb,-1,1,2,3,4\n", "line 3: field depart_s"},
+		{"latitude", "id,depart_s,from_lon,from_lat,to_lon,to_lat\na,0,1,95,3,4\n", "line 2: field from_lat"},
+		{"duplicate", "id,depart_s,from_lon,from_lat,to_lon,to_lat\na,0,1,2,3,4\na,0,1,2,3,4\n", "line 3: id \"a\" already on line 2"},
+		{"short row", "id,depart_s,from_lon,from_lat,to_lon,to_lat\na,0,1\n", "line 2: field from_lat: missing"},
+		{"empty", "", "line 1"},
+	}
+	for _, c := range bad {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := ReadTrips(strings.NewReader(c.in), "bad.csv")
+			if err == nil || !errors.Is(err, ErrInput) || !strings.Contains(err.Error(), "bad.csv: "+c.want) {
+				t.Errorf("error %v, want one containing %q", err, c.want)
+			}
+		})
+	}
+}
+
+func FuzzReadTrips(f *testing.F) {
+	f.Add([]byte("id,depart_s,from_lon,from_lat,to_lon,to_lat\na,0,12.57,55.70,12.58,55.71\n"))
+	f.Add([]byte("id,depart_s,from_lon,from_lat,to_lon,to_lat\n\"a,b\",1e3,NaN,1,2,3\n"))
+	f.Add([]byte("\ufeffto_lat,to_lon,from_lat,from_lon,depart_s,id,extra\n1,2,3,4,5,x,y\n"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		trips, err := ReadTrips(bytes.NewReader(b), "fuzz.csv")
+		if err != nil {
+			if !errors.Is(err, ErrInput) {
+				t.Fatalf("error does not wrap ErrInput: %v", err)
+			}
+			return
+		}
+		for _, tr := range trips {
+			if tr.ID == "" || tr.DepartS < 0 || tr.FromLat > 90 || tr.ToLat < -90 {
+				t.Fatalf("accepted a bad trip %+v", tr)
+			}
+		}
+	})
+}
+
+func TestRandomTripsAndScale(t *testing.T) {
+	net := crossNet(t, 1000, false, 4, 4)
+	a := RandomTrips(net, 50, 3600, 500, nil, rand.New(rand.NewPCG(1, 2)))
+	b := RandomTrips(net, 50, 3600, 500, nil, rand.New(rand.NewPCG(1, 2)))
+	if len(a) != 50 || a[10] != b[10] {
+		t.Fatalf("same seed gave different trips: %+v vs %+v", a[10], b[10])
+	}
+	for k := 1; k < len(a); k++ {
+		if a[k].DepartS < a[k-1].DepartS || a[k].DepartS >= 3600 {
+			t.Fatalf("departures out of order or range at %d", k)
+		}
+	}
+	trips := []Trip{{ID: "x", DepartS: 100}, {ID: "y", DepartS: 200}}
+	rng := rand.New(rand.NewPCG(3, 4))
+	if got := ScaleDemand(trips, 3, 60, rng); len(got) != 6 || got[1].ID != "x#1" {
+		t.Errorf("scale 3: %+v", got)
+	}
+	if got := ScaleDemand(trips, 0, 60, rng); len(got) != 0 {
+		t.Errorf("scale 0: %d trips", len(got))
+	}
+}
