@@ -28,6 +28,10 @@ func BenchmarkCholesky(b *testing.B) {
 	lt := ltownMatrix(b, 1)
 	cases := []tc{{fmt.Sprintf("L-Town/n=%d", lt.N), lt}}
 	for _, side := range gridSides {
+		m := waterLikeMatrix(1, side)
+		cases = append(cases, tc{fmt.Sprintf("waterlike/n=%d", m.N), m})
+	}
+	for _, side := range gridSides {
 		m := gridLaplacian(side, side, 0.01)
 		cases = append(cases, tc{fmt.Sprintf("grid/n=%d", m.N), m})
 	}

@@ -1,6 +1,7 @@
 package sparse
 
 import (
+	"errors"
 	"fmt"
 	"math"
 )
@@ -30,10 +31,24 @@ type Cholesky struct {
 	// rows of L: row k has entries in columns rowCol[rowPtr[k]:rowPtr[k+1]]
 	// (increasing), stored at lVal[rowPos[...]]
 	rowPtr, rowCol, rowPos []int
-	d, dinv                []float64
-	factored               bool
-	y                      []float64 // work space, all zero between calls
+	// the same patterns packed in 32 bits for the numeric phases, which are
+	// bound by memory traffic: upper triangle entries, L row indices, and
+	// the entries of each row of L with the start of their column
+	upper    []upperEntry
+	lRow32   []int32
+	rowEnt   []rowEntry
+	dinv     []float64 // 1 / D
+	factored bool
+	y        []float64 // work space, all zero between calls
 }
+
+// upperEntry is an entry of the upper triangle of P A Pᵀ: its row and the
+// index of its value in a.Val.
+type upperEntry struct{ row, src int32 }
+
+// rowEntry is an entry L(k, col) of row k, stored at lVal[pos]; column col
+// starts at lVal[start].
+type rowEntry struct{ col, start, pos int32 }
 
 // NewCholesky runs the symbolic analysis of a: AMD ordering, elimination
 // tree and column counts of L. It allocates all storage the numeric phase
@@ -47,7 +62,7 @@ func NewCholesky(a *Matrix) (*Cholesky, error) {
 	if err := checkSymmetricPattern(a); err != nil {
 		return nil, fmt.Errorf("sparse: Cholesky: %w", err)
 	}
-	return newCholeskyPerm(a, AMD(a)), nil
+	return newCholeskyPerm(a, AMD(a))
 }
 
 // newCholeskyPerm runs the symbolic analysis of a, a valid matrix with a
@@ -55,7 +70,7 @@ func NewCholesky(a *Matrix) (*Cholesky, error) {
 // The ordering is then refined by a postorder of the elimination tree,
 // which leaves the fill unchanged but numbers every subtree contiguously,
 // so that the numeric phase works on nearby memory (Davis 2006 §4.3).
-func newCholeskyPerm(a *Matrix, perm []int) *Cholesky {
+func newCholeskyPerm(a *Matrix, perm []int) (*Cholesky, error) {
 	n := a.N
 	c := &Cholesky{n: n, nnzA: a.NNZ(), perm: perm}
 	c.permuteUpper(a)
@@ -66,9 +81,37 @@ func newCholeskyPerm(a *Matrix, perm []int) *Cholesky {
 	}
 	c.permuteUpper(a)
 	c.analyse()
-	c.d, c.dinv = make([]float64, n), make([]float64, n)
+	if err := c.pack(); err != nil {
+		return nil, err
+	}
+	c.dinv = make([]float64, n)
 	c.y = make([]float64, n)
-	return c
+	return c, nil
+}
+
+// ErrTooLarge is returned by the symbolic analysis when a matrix or its
+// factor has 2³¹ entries or more.
+var ErrTooLarge = errors.New("sparse: factor too large")
+
+// pack builds the 32-bit copies of the patterns that Factor and Solve read.
+func (c *Cholesky) pack() error {
+	if c.nnzA >= math.MaxInt32 || c.lPtr[c.n] >= math.MaxInt32 {
+		return fmt.Errorf("%w: %d entries in A, %d in L", ErrTooLarge, c.nnzA, c.lPtr[c.n])
+	}
+	c.upper = make([]upperEntry, len(c.cRow))
+	for p := range c.upper {
+		c.upper[p] = upperEntry{int32(c.cRow[p]), int32(c.cSrc[p])}
+	}
+	c.lRow32 = make([]int32, len(c.lRow))
+	for p, r := range c.lRow {
+		c.lRow32[p] = int32(r)
+	}
+	c.rowEnt = make([]rowEntry, len(c.rowCol))
+	for r, i := range c.rowCol {
+		c.rowEnt[r] = rowEntry{int32(i), int32(c.lPtr[i]), int32(c.rowPos[r])}
+	}
+	c.cSrc, c.lRow, c.rowCol, c.rowPos = nil, nil, nil, nil // no longer needed
+	return nil
 }
 
 // checkSymmetricPattern returns an error if some entry (i, j) of a has no
@@ -194,33 +237,30 @@ func (c *Cholesky) Factor(a *Matrix) error {
 		return fmt.Errorf("sparse: Cholesky.Factor: %w", ErrPattern)
 	}
 	c.factored = false
-	y, aVal := c.y, a.Val
-	lPtr, lRow, lVal := c.lPtr, c.lRow, c.lVal
-	cRow, cSrc := c.cRow, c.cSrc
+	y, aVal, dinv := c.y, a.Val, c.dinv
+	lRow, lVal, upper, rowEnt := c.lRow32, c.lVal, c.upper, c.rowEnt
 	for k := 0; k < c.n; k++ {
-		for p := c.cPtr[k]; p < c.cPtr[k+1]; p++ {
-			y[cRow[p]] += aVal[cSrc[p]]
+		for _, e := range upper[c.cPtr[k]:c.cPtr[k+1]] {
+			y[e.row] += aVal[e.src]
 		}
 		dk := y[k]
 		y[k] = 0
-		r0, r1 := c.rowPtr[k], c.rowPtr[k+1]
-		for r, i := range c.rowCol[r0:r1] {
-			pos := c.rowPos[r0+r]
-			yi := y[i]
-			y[i] = 0
-			rows := lRow[lPtr[i]:pos]
-			vals := lVal[lPtr[i]:pos:pos]
+		for _, e := range rowEnt[c.rowPtr[k]:c.rowPtr[k+1]] {
+			yi := y[e.col]
+			y[e.col] = 0
+			rows := lRow[e.start:e.pos]
+			vals := lVal[e.start:e.pos:e.pos]
 			for q, row := range rows {
 				y[row] -= vals[q] * yi
 			}
-			lki := yi * c.dinv[i]
+			lki := yi * dinv[e.col]
 			dk -= lki * yi
-			lVal[pos] = lki
+			lVal[e.pos] = lki
 		}
 		if !(dk > 0) || math.IsInf(dk, 1) {
 			return &PivotError{Op: "Cholesky.Factor", Column: c.perm[k], Pivot: dk, Err: ErrNotPositiveDefinite}
 		}
-		c.d[k], c.dinv[k] = dk, 1/dk
+		dinv[k] = 1 / dk
 	}
 	c.factored = true
 	return nil
@@ -242,7 +282,7 @@ func (c *Cholesky) Solve(x []float64) {
 	for k, i := range c.perm {
 		y[k] = x[i]
 	}
-	lPtr, lRow, lVal := c.lPtr, c.lRow, c.lVal
+	lPtr, lRow, lVal := c.lPtr, c.lRow32, c.lVal
 	for j := 0; j < n; j++ {
 		yj := y[j]
 		if yj == 0 {
@@ -253,8 +293,8 @@ func (c *Cholesky) Solve(x []float64) {
 			y[row] -= vals[q] * yj
 		}
 	}
-	for j, dj := range c.d[:n] {
-		y[j] /= dj
+	for j, dj := range c.dinv[:n] {
+		y[j] *= dj
 	}
 	for j := n - 1; j >= 0; j-- {
 		yj := y[j]

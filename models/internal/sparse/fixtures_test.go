@@ -290,3 +290,57 @@ func relDiff(x, y []float64) float64 {
 }
 
 func nan() float64 { return math.NaN() }
+
+// waterLikeNetwork returns the links of a looped distribution-like network
+// on a side×side lattice: a random spanning tree (random-order Kruskal)
+// plus a fraction loopFrac of the remaining lattice edges, for an average
+// degree near 2.3 as in real water networks, and `sources` grounded nodes
+// (reservoirs and tanks).
+func waterLikeNetwork(rng *rand.Rand, side int, loopFrac float64, sources int) (n int, links []branch, grounded []int) {
+	n = side * side
+	var edges []branch
+	for y := 0; y < side; y++ {
+		for x := 0; x < side; x++ {
+			k := y*side + x
+			if x+1 < side {
+				edges = append(edges, branch{f: k, t: k + 1})
+			}
+			if y+1 < side {
+				edges = append(edges, branch{f: k, t: k + side})
+			}
+		}
+	}
+	rng.Shuffle(len(edges), func(i, j int) { edges[i], edges[j] = edges[j], edges[i] })
+	root := make([]int, n)
+	for i := range root {
+		root[i] = i
+	}
+	var find func(int) int
+	find = func(i int) int {
+		for root[i] != i {
+			root[i] = root[root[i]]
+			i = root[i]
+		}
+		return i
+	}
+	for _, e := range edges {
+		if a, b := find(e.f), find(e.t); a != b {
+			root[a] = b
+			links = append(links, e)
+		} else if rng.Float64() < loopFrac {
+			links = append(links, e)
+		}
+	}
+	grounded = make([]int, n)
+	for s := 0; s < sources; s++ {
+		grounded[rng.IntN(n)]++
+	}
+	return n, links, grounded
+}
+
+// waterLikeMatrix is a GGA-like matrix on waterLikeNetwork.
+func waterLikeMatrix(seed uint64, side int) *Matrix {
+	rng := rand.New(rand.NewPCG(seed, uint64(side)))
+	n, links, grounded := waterLikeNetwork(rng, side, 0.15, 1+side*side/1000)
+	return ggaMatrix(rng, n, links, grounded)
+}

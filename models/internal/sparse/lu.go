@@ -70,7 +70,10 @@ func NewLU(a *Matrix) (*LU, error) {
 	}
 	n := a.N
 	f := &LU{PivotTol: DefaultPivotTol, n: n, nnzA: a.NNZ()}
-	sym := newCholeskyPerm(symmetricWithDiagonal(a), AMD(a))
+	sym, err := newCholeskyPerm(symmetricWithDiagonal(a), AMD(a))
+	if err != nil {
+		return nil, fmt.Errorf("sparse: LU: %w", err)
+	}
 	f.q = sym.perm // AMD, postordered
 	est := sym.NNZL()
 	capacity := est + est/4 + n
