@@ -4,10 +4,12 @@ import "math"
 
 // numLandmarks is how many landmarks ALT precomputes; activeLandmarks how
 // many of them a query uses (the best for its source and target), as
-// suggested by Goldberg and Harrelson (2005).
+// suggested by Goldberg and Harrelson (2005). Measured on Osterbro (random
+// SCC pairs): 16/4 settle 350 edges per query, 32/6 143, 32/8 134. The
+// tables take 2*4*numLandmarks bytes per edge.
 const (
-	numLandmarks    = 16
-	activeLandmarks = 4
+	numLandmarks    = 32
+	activeLandmarks = 8
 )
 
 // landmarks holds, for ALT (Goldberg & Harrelson 2005, "Computing the

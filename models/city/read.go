@@ -53,21 +53,22 @@ func (c *countingReader) Read(p []byte) (int, error) {
 
 // readFile decodes an OSM XML (plain or gzip) or PBF file. The format is
 // told by its first bytes, not its name.
-func readFile(path string) (*rawOSM, error) {
+func readFile(path string, stdXML bool) (*rawOSM, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	raw, err := readOSM(f)
+	raw, err := readOSM(f, stdXML)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return raw, nil
 }
 
-// readOSM decodes OSM XML, gzip-compressed XML or PBF from r.
-func readOSM(r io.Reader) (*rawOSM, error) {
+// readOSM decodes OSM XML, gzip-compressed XML or PBF from r. XML is read
+// by our own scanner (xmlscan.go) unless stdXML asks for osmxml.
+func readOSM(r io.Reader, stdXML bool) (*rawOSM, error) {
 	cr := &countingReader{r: r}
 	br := bufio.NewReaderSize(cr, 1<<16)
 	head, _ := br.Peek(16)
@@ -80,11 +81,11 @@ func readOSM(r io.Reader) (*rawOSM, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%w: gzip: %v", ErrInput, err)
 		}
-		err = raw.scanXML(zr, cr)
+		err = raw.scanAnyXML(zr, cr, stdXML)
 	case isPBF(head):
 		err = raw.scanPBF(br, cr)
 	default:
-		err = raw.scanXML(br, cr)
+		err = raw.scanAnyXML(br, cr, stdXML)
 	}
 	if err != nil {
 		return nil, err
@@ -99,19 +100,26 @@ func isPBF(head []byte) bool {
 	return len(head) >= 15 && head[0] == 0 && head[4] == 0x0a && bytes.HasPrefix(head[6:], []byte("OSMHeader"))
 }
 
-// scanXML reads OSM XML. Errors name the line (from the XML decoder) or the
+func (raw *rawOSM) scanAnyXML(r io.Reader, cr *countingReader, stdXML bool) error {
+	if stdXML {
+		return raw.scanXML(r, cr)
+	}
+	return raw.scanFastXML(r)
+}
+
+// scanXML reads OSM XML with osmxml (encoding/xml). Errors name the line (from the XML decoder) or the
 // last element read and the compressed byte offset.
 func (raw *rawOSM) scanXML(r io.Reader, cr *countingReader) error {
 	s := osmxml.New(context.Background(), r)
 	defer s.Close()
-	var last string
+	var last elemRef
 	for s.Scan() {
 		last = raw.add(s.Object())
 	}
 	if err := s.Err(); err != nil {
 		return positionError(err, last, cr.n)
 	}
-	if last == "" && len(raw.nodeID) == 0 {
+	if last.kind == "" && len(raw.nodeID) == 0 {
 		return fmt.Errorf("%w: byte %d: no OSM elements found", ErrInput, cr.n)
 	}
 	return nil
@@ -121,7 +129,7 @@ func (raw *rawOSM) scanXML(r io.Reader, cr *countingReader) error {
 func (raw *rawOSM) scanPBF(r io.Reader, cr *countingReader) (err error) {
 	s := osmpbf.New(context.Background(), r, 2)
 	defer s.Close()
-	var last string
+	var last elemRef
 	for s.Scan() {
 		last = raw.add(s.Object())
 	}
@@ -131,7 +139,7 @@ func (raw *rawOSM) scanPBF(r io.Reader, cr *countingReader) (err error) {
 	return nil
 }
 
-func positionError(err error, last string, offset int64) error {
+func positionError(err error, last elemRef, offset int64) error {
 	where := fmt.Sprintf("byte %d", offset)
 	var se *xml.SyntaxError
 	if errors.As(err, &se) {
@@ -141,14 +149,22 @@ func positionError(err error, last string, offset int64) error {
 	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) || err.Error() == "unexpected EOF" {
 		err = fmt.Errorf("truncated file: %v", err)
 	}
-	if last != "" {
+	if last.kind != "" {
 		return fmt.Errorf("%w: %s (after %s): %v", ErrInput, where, last, err)
 	}
 	return fmt.Errorf("%w: %s: %v", ErrInput, where, err)
 }
 
-// add stores one decoded object and returns its name ("node 123").
-func (raw *rawOSM) add(o osm.Object) string {
+// elemRef names an element ("node 123") for error messages.
+type elemRef struct {
+	kind string
+	id   int64
+}
+
+func (r elemRef) String() string { return fmt.Sprintf("%s %d", r.kind, r.id) }
+
+// add stores one decoded object and returns its name.
+func (raw *rawOSM) add(o osm.Object) elemRef {
 	switch v := o.(type) {
 	case *osm.Node:
 		if math.IsNaN(v.Lat) || math.IsNaN(v.Lon) || v.Lat < -90 || v.Lat > 90 || v.Lon < -180 || v.Lon > 180 {
@@ -162,16 +178,16 @@ func (raw *rawOSM) add(o osm.Object) string {
 			}
 			raw.nodeTags = append(raw.nodeTags, tags)
 		}
-		return fmt.Sprintf("node %d", v.ID)
+		return elemRef{"node", int64(v.ID)}
 	case *osm.Way:
 		v.Updates, v.Bounds = nil, nil
 		raw.ways = append(raw.ways, v)
-		return fmt.Sprintf("way %d", v.ID)
+		return elemRef{"way", int64(v.ID)}
 	case *osm.Relation:
 		raw.rels = append(raw.rels, v)
-		return fmt.Sprintf("relation %d", v.ID)
+		return elemRef{"relation", int64(v.ID)}
 	}
-	return ""
+	return elemRef{}
 }
 
 // snapCoord rounds a coordinate to OSM's storage precision of 1e-7

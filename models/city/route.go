@@ -20,12 +20,21 @@ type Router struct {
 	s      *search
 	active [activeLandmarks]int
 	nAct   int
+	// per query: the target's landmark distances for the active landmarks,
+	// and the bound of each edge reached (valid when hStamp == s.gen)
+	tFrom, tTo [activeLandmarks]float32
+	h          []float64
+	hStamp     []uint32
+
+	statPops, statPushes int // of the last query, for tests
 }
 
 // NewRouter returns a router over g with free-flow weights. The first
 // router of a graph computes its landmarks (33 one-to-all searches).
 func NewRouter(g *RoadGraph) *Router {
-	r := &Router{g: g, lm: g.landmarkTable(), w: make([]float64, g.NumEdges()), hScale: 1, s: newSearch(g.NumEdges())}
+	m := g.NumEdges()
+	r := &Router{g: g, lm: g.landmarkTable(), w: make([]float64, m), hScale: 1, s: newSearch(m),
+		h: make([]float64, m), hStamp: make([]uint32, m)}
 	for e := range r.w {
 		r.w[e] = g.FreeFlowS(EdgeID(e))
 	}
@@ -70,26 +79,29 @@ func (r *Router) Route(fromEdge, toEdge EdgeID, dst []EdgeID) (path []EdgeID, co
 	r.chooseLandmarks(fromEdge, toEdge)
 	s.reset()
 	s.set(fromEdge, 0, NoEdge)
-	s.heap.push(r.bound(fromEdge, toEdge), fromEdge)
+	s.heap.push(r.hOf(fromEdge), fromEdge)
+	r.statPops, r.statPushes = 0, 0
 	for len(s.heap.items) > 0 {
 		it := s.heap.pop()
+		r.statPops++
 		e := it.edge
 		ge := s.cost[e]
 		if e == toEdge {
 			return r.unwind(toEdge, dst), r.w[fromEdge] + ge, true
 		}
-		if it.key > ge+r.bound(e, toEdge)+1e-9 {
-			continue // stale heap entry
+		if it.key > ge+r.h[e]+1e-9 {
+			continue // stale heap entry: e was reached again at lower cost
 		}
 		for _, o := range g.Successors(e) {
 			c := ge + r.w[o]
 			if c < s.get(o) {
-				h := r.bound(o, toEdge)
+				h := r.hOf(o)
 				if math.IsInf(h, 1) {
 					continue
 				}
 				s.set(o, c, e)
 				s.heap.push(c+h, o)
+				r.statPushes++
 			}
 		}
 	}
@@ -136,6 +148,10 @@ func (r *Router) chooseLandmarks(from, to EdgeID) {
 		}
 		best[i], r.active[i] = v, k
 	}
+	for i := 0; i < r.nAct; i++ {
+		k := int(to)*numLandmarks + r.active[i]
+		r.tFrom[i], r.tTo[i] = r.lm.from[k], r.lm.to[k]
+	}
 }
 
 // landmarkBound is landmark k's lower bound on D(e, t).
@@ -152,19 +168,30 @@ func landmarkBound(lm *landmarks, k int, e, t EdgeID) float64 {
 	return b
 }
 
-// bound is the A* heuristic: a lower bound on the cost from the end of e
-// to the end of t.
-func (r *Router) bound(e, t EdgeID) float64 {
-	h := 0.0
+// hOf is the A* heuristic of edge e for the current query's target: the
+// best active landmark lower bound on the cost from the end of e to the
+// end of the target, computed once per edge and query.
+func (r *Router) hOf(e EdgeID) float64 {
+	if r.hStamp[e] == r.s.gen {
+		return r.h[e]
+	}
+	h := float32(0)
+	base := int(e) * numLandmarks
 	for i := 0; i < r.nAct; i++ {
-		if v := landmarkBound(r.lm, r.active[i], e, t); v > h {
-			h = v
+		k := base + r.active[i]
+		if a := r.tFrom[i] - r.lm.from[k]; a > h { // D(L,t) - D(L,e)
+			h = a
+		}
+		if b := r.lm.to[k] - r.tTo[i]; b > h { // D(e,L) - D(t,L)
+			h = b
 		}
 	}
-	if math.IsInf(h, 1) {
-		return h
+	v := float64(h) * r.hScale
+	if math.IsInf(float64(h), 1) {
+		v = math.Inf(1)
 	}
-	return h * r.hScale
+	r.h[e], r.hStamp[e] = v, r.s.gen
+	return v
 }
 
 // TimeFrom fills out (NumEdges entries) with the cost of the fastest route
