@@ -72,3 +72,33 @@ func TestGOMAXPROCSDeterminism(t *testing.T) {
 		t.Fatal("GOMAXPROCS changed the trips table")
 	}
 }
+
+func TestBuildingDemand(t *testing.T) {
+	c, err := city.Load(trianglen)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := DefaultBuildingDemand()
+	rng := rand.New(rand.NewPCG(1, 1))
+	day := d.Trips(c, 0, 86400, 1, rng)
+	peak := d.Trips(c, 7*3600, 9*3600, 1, rand.New(rand.NewPCG(1, 2)))
+	night := d.Trips(c, 2*3600, 4*3600, 1, rand.New(rand.NewPCG(1, 3)))
+	var area float64
+	for _, b := range c.Buildings {
+		if b.Use == "residential" && b.Edge != city.NoEdge && b.FloorAreaM2 > 0 {
+			area += b.FloorAreaM2
+		}
+	}
+	want := d.TripsPerHomeM2 * area
+	if n := float64(len(day)); n < 0.95*want || n > 1.05*want {
+		t.Errorf("%d trips a day, want about %.0f", len(day), want)
+	}
+	if len(peak) < 20*len(night) {
+		t.Errorf("peak 7-9 h: %d trips, night 2-4 h: %d", len(peak), len(night))
+	}
+	for k := 1; k < len(peak); k++ {
+		if peak[k].DepartS < peak[k-1].DepartS || peak[k].DepartS < 7*3600 || peak[k].DepartS >= 9*3600 {
+			t.Fatalf("trip %d departs at %g", k, peak[k].DepartS)
+		}
+	}
+}
