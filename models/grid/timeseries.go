@@ -65,18 +65,20 @@ type Grid struct {
 
 // KPIs accumulate over the steps of a Grid.
 type KPIs struct {
-	Steps, Failed     int       // steps solved, steps whose power flow failed
-	Hours             float64   // simulated time, h
-	LossMWh           float64   // energy lost in branches
-	ServedMWh         float64   // load energy of the converged steps
-	UnservedMWh       float64   // load energy of failed steps
-	PeakLoading       float64   // highest branch loading seen (fraction of rateA)
-	PeakLoadingBranch int       // 1-based branch row of PeakLoading, 0 when none
-	VminPU            float64   // lowest voltage seen
-	VminBus           int       // its bus number
-	ViolationHours    float64   // hours with at least one violation
-	VoltageHours      []float64 // per bus: hours outside the voltage band
-	OverloadHours     []float64 // per branch: hours above MaxLoading (lines and transformers)
+	Steps, Failed      int       // steps solved, steps whose power flow failed
+	Hours              float64   // simulated time, h
+	LossMWh            float64   // energy lost in branches
+	ServedMWh          float64   // load energy of the converged steps
+	UnservedMWh        float64   // load energy of failed steps
+	PeakLoading        float64   // highest branch loading seen (fraction of rateA)
+	PeakLoadingBranch  int       // 1-based branch row of PeakLoading, 0 when none
+	VminPU             float64   // lowest voltage seen
+	VminBus            int       // its bus number
+	ViolationHours     float64   // hours with at least one violation
+	LineOverloadHours  float64   // hours with at least one line above MaxLoading
+	TrafoOverloadHours float64   // hours with at least one transformer (tap or phase shift) above MaxLoading
+	VoltageHours       []float64 // per bus: hours outside the voltage band
+	OverloadHours      []float64 // per branch: hours above MaxLoading (lines and transformers)
 }
 
 // NewGrid prepares a time series over c. Loads start at the case's Pd and
@@ -256,6 +258,7 @@ func (g *Grid) account(hours float64) {
 		}
 	}
 	g.LossMW = 0
+	lineOver, trafoOver := false, false
 	for b := range g.Loading {
 		g.Loading[b] = 0
 		if !n.inService[b] {
@@ -271,10 +274,21 @@ func (g *Grid) account(hours float64) {
 			if g.Loading[b] > g.limits.MaxLoading {
 				k.OverloadHours[b] += hours
 				violated = true
+				if g.work.Branches[b].IsTransformer() {
+					trafoOver = true
+				} else {
+					lineOver = true
+				}
 			}
 		}
 	}
 	k.LossMWh += g.LossMW * hours
+	if lineOver {
+		k.LineOverloadHours += hours
+	}
+	if trafoOver {
+		k.TrafoOverloadHours += hours
+	}
 	if violated {
 		k.ViolationHours += hours
 	}

@@ -179,6 +179,8 @@ func TestGridOutageAndExtraLoad(t *testing.T) {
 func TestGridLoadingViolations(t *testing.T) {
 	c := loadCase(t, "case9")
 	c.Branches[0].RateA = 50 // flow is about 76 MVA
+	c.Branches[3].Ratio = 1.02
+	c.Branches[3].RateA = 60 // a transformer carrying about 86 MVA
 	g, err := NewGrid(c, NewtonRaphson, EN50160, Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -189,5 +191,8 @@ func TestGridLoadingViolations(t *testing.T) {
 	k := g.KPI
 	if k.PeakLoadingBranch != 1 || k.PeakLoading < 1.5 || k.PeakLoading > 1.6 || k.OverloadHours[0] != 2 || k.ViolationHours != 2 {
 		t.Errorf("peak loading %.3f on branch %d, overload %.1f h, violation %.1f h", k.PeakLoading, k.PeakLoadingBranch, k.OverloadHours[0], k.ViolationHours)
+	}
+	if k.LineOverloadHours != 2 || k.TrafoOverloadHours != 2 || k.OverloadHours[3] != 2 || k.OverloadHours[1] != 0 {
+		t.Errorf("line %.1f h, transformer %.1f h, branch 4 %.1f h", k.LineOverloadHours, k.TrafoOverloadHours, k.OverloadHours[3])
 	}
 }
