@@ -1,0 +1,136 @@
+package city
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// TestSetWeights: with congested (and some faster-than-free-flow) weights
+// the landmark bounds are scaled and A* still finds Dijkstra's optimum; a
+// closed (+Inf) edge is never used.
+func TestSetWeights(t *testing.T) {
+	c := load(t, osterbroXML)
+	g := c.Roads
+	r := NewRouter(g)
+	rng := rand.New(rand.NewPCG(11, 12))
+	w := make([]float64, g.NumEdges())
+	for e := range w {
+		w[e] = g.FreeFlowS(EdgeID(e)) * (0.7 + 2*rng.Float64())
+	}
+	closed := EdgeID(-1)
+	for e := range w {
+		if g.InSCC[e] && g.Reverse[e] != NoEdge {
+			closed = EdgeID(e)
+			w[e] = math.Inf(1)
+			break
+		}
+	}
+	if err := r.SetWeights(w); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.SetWeights(w[:1]); err == nil {
+		t.Error("short weights accepted")
+	}
+	scc := sccEdges(g)
+	all := make([]float64, g.NumEdges())
+	var path []EdgeID
+	for i := 0; i < 30; i++ {
+		from := scc[rng.IntN(len(scc))]
+		if from == closed {
+			continue
+		}
+		r.TimeFrom(from, all)
+		for j := 0; j < 20; j++ {
+			to := scc[rng.IntN(len(scc))]
+			var cost float64
+			var ok bool
+			path, cost, ok = r.Route(from, to, path[:0])
+			if math.IsInf(all[to], 1) {
+				if ok {
+					t.Fatalf("route %d -> %d found, Dijkstra says unreachable", from, to)
+				}
+				continue
+			}
+			if !ok || math.Abs(cost-all[to]) > 1e-6*all[to] {
+				t.Fatalf("route %d -> %d: A* %.6f s (ok %v), Dijkstra %.6f s", from, to, cost, ok, all[to])
+			}
+			checkPath(t, g, w, path, from, to, cost)
+			for _, e := range path {
+				if e == closed {
+					t.Fatalf("path uses the closed edge %d", closed)
+				}
+			}
+		}
+	}
+}
+
+// TestTurnRestrictionsRespected: no path of the router takes a banned
+// turn, and Osterbro's restrictions are in the graph.
+func TestTurnRestrictionsRespected(t *testing.T) {
+	c := load(t, osterbroXML)
+	g := c.Roads
+	if len(g.Banned) == 0 || c.Stats.RestrictionsApplied == 0 {
+		t.Fatalf("no turn restrictions applied: %+v", c.Stats)
+	}
+	for pair := range g.Banned {
+		if g.TurnAllowed(pair[0], pair[1]) {
+			t.Fatalf("banned turn %v allowed", pair)
+		}
+		for _, s := range g.Successors(pair[0]) {
+			if s == pair[1] {
+				t.Fatalf("banned turn %v among successors", pair)
+			}
+		}
+	}
+}
+
+// TestTablesConsistent: every table has equal-length columns and one row
+// per element.
+func TestTablesConsistent(t *testing.T) {
+	c := load(t, osterbroXML)
+	want := map[string]int{
+		"road_nodes": c.Roads.NumNodes(), "road_edges": c.Roads.NumEdges(), "car_parks": len(c.CarParks),
+		"on_street_parking": len(c.OnStreet), "chargers": len(c.Chargers), "waste_baskets": len(c.WasteBaskets),
+		"recycling": len(c.Recycling), "buildings": len(c.Buildings), "substations": len(c.Substations),
+		"water_towers": len(c.WaterTowers), "water_works": len(c.WaterWorks),
+	}
+	for _, tb := range c.Tables() {
+		n, err := tb.Rows()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n != want[tb.Name] {
+			t.Errorf("%s: %d rows, want %d", tb.Name, n, want[tb.Name])
+		}
+		delete(want, tb.Name)
+	}
+	if len(want) > 0 {
+		t.Errorf("tables missing: %v", want)
+	}
+}
+
+// TestParseTags covers the tag readers.
+func TestParseTags(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want float64
+	}{
+		{"50", 50}, {"30 mph", 48.28032}, {"DK:urban", 50}, {"DK:rural", 80}, {"40;60", 40},
+		{"none", 130}, {"signals", 99}, {"", 99}, {"-5", 99}, {"10 knots", 18.52},
+	} {
+		if got := parseMaxspeed(tc.in, 99); math.Abs(got-tc.want) > 1e-9 {
+			t.Errorf("maxspeed %q = %v, want %v", tc.in, got, tc.want)
+		}
+	}
+	for _, tc := range []struct {
+		in   string
+		want float64
+		ok   bool
+	}{{"22 kW", 22, true}, {"7400 W", 7.4, true}, {"50kW", 50, true}, {"22", 0, false}} {
+		got, ok := parsePowerKW(tc.in)
+		if ok != tc.ok || math.Abs(got-tc.want) > 1e-9 {
+			t.Errorf("power %q = %v %v", tc.in, got, ok)
+		}
+	}
+}
