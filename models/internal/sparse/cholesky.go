@@ -267,8 +267,8 @@ func (c *Cholesky) Factor(a *Matrix) error {
 }
 
 // Solve solves A x = b in place (x holds b on entry) with the last
-// successful factorization. It allocates nothing. Without one, x is set to
-// NaN.
+// successful factorization; x must have length at least N. It allocates
+// nothing. Without a successful factorization, x is set to NaN.
 func (c *Cholesky) Solve(x []float64) {
 	n := c.n
 	y := c.y[:n]
