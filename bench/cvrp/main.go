@@ -38,14 +38,17 @@ func main() {
 	maxN := flag.Int("max-n", 0, "skip instances with more customers (0: no limit)")
 	limit := flag.Duration("time", 2*time.Second, "CPU time limit per instance")
 	seed := flag.Uint64("seed", 1, "random seed")
-	initial := flag.Int("initial", 0, "initial population size (0: the solver's default)")
+	var tune cvrp.Params
+	flag.IntVar(&tune.InitialPopulation, "initial", 0, "initial population size (0: the solver's default)")
+	flag.IntVar(&tune.Granular, "granular", 0, "granular neighbourhood size (0: the solver's default)")
+	flag.Float64Var(&tune.GreedyShare, "greedy", 0, "share of nearest-neighbour initial tours")
 	flag.Parse()
 	rows, err := readBKS(filepath.Join(*data, "bks.csv"))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	if err := run(os.Stdout, *data, rows, selector(*sets, *only, *maxN), *limit, *seed, *initial); err != nil {
+	if err := run(os.Stdout, *data, rows, selector(*sets, *only, *maxN), *limit, *seed, tune); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
@@ -88,7 +91,7 @@ func readBKS(path string) ([]bksRow, error) {
 }
 
 // run solves each selected instance and prints the table as it goes.
-func run(w io.Writer, data string, rows []bksRow, keep func(bksRow) bool, limit time.Duration, seed uint64, initial int) error {
+func run(w io.Writer, data string, rows []bksRow, keep func(bksRow) bool, limit time.Duration, seed uint64, tune cvrp.Params) error {
 	fmt.Fprintf(w, "| instance | n | vehicles | cost | BKS | gap %% | CPU s | wall s | iterations |\n|---|---|---|---|---|---|---|---|---|\n")
 	sum := map[string]float64{}
 	count := map[string]int{}
@@ -112,9 +115,15 @@ func run(w io.Writer, data string, rows []bksRow, keep func(bksRow) bool, limit 
 		in.Vehicles = f.AutoFleet()
 		start, cpu := time.Now(), cvrp.ProcessCPUTime()
 		opts := cvrp.Options{Seed: seed, TimeLimit: limit, Clock: cvrp.ProcessCPUTime}
-		if initial > 0 {
+		if tune != (cvrp.Params{}) {
 			p := cvrp.DefaultParams()
-			p.InitialPopulation = initial
+			if tune.InitialPopulation > 0 {
+				p.InitialPopulation = tune.InitialPopulation
+			}
+			if tune.Granular > 0 {
+				p.Granular = tune.Granular
+			}
+			p.GreedyShare = tune.GreedyShare
 			opts.Params = &p
 		}
 		sol, err := cvrp.Solve(in, opts)

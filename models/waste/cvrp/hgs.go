@@ -29,7 +29,8 @@ type solver struct {
 	opts            Options
 	start           time.Duration
 	iterations      int
-	taken           []bool // crossover scratch
+	taken           []bool  // crossover scratch
+	nearest         [][]int // Granular nearest customers of each, nearest first
 }
 
 // Solve runs the hybrid genetic search of Vidal (2022) on in and returns
@@ -79,6 +80,7 @@ func newSolver(in *Instance, opts Options) *solver {
 	s.penaltyDuration = 1
 	s.taken = make([]bool, in.N+1)
 	s.split = newSplitter(s)
+	s.nearest = nearestLists(in, p.Granular)
 	s.ls = newLocalSearch(s)
 	s.pop = &population{s: s}
 	return s
@@ -118,17 +120,74 @@ func (s *solver) run() {
 	}
 }
 
-// initialPopulation adds improved random solutions.
+// initialPopulation adds improved random solutions: random giant tours
+// as in Vidal (2022), and a GreedyShare of randomised nearest-neighbour
+// tours, alternating.
 func (s *solver) initialPopulation() {
+	greedyEvery := 0
+	if s.params.GreedyShare > 0 {
+		greedyEvery = max(1, int(math.Round(1/s.params.GreedyShare)))
+	}
 	for i := 0; i < s.params.InitialPopulation && (i == 0 || !s.stop()); i++ {
 		x := newIndividual(s.in.N, s.fleet)
-		for k := range x.giant {
-			x.giant[k] = k + 1
+		if greedyEvery > 0 && i%greedyEvery == 0 {
+			s.greedyTour(x.giant)
+		} else {
+			for k := range x.giant {
+				x.giant[k] = k + 1
+			}
+			s.rng.Shuffle(len(x.giant), func(a, b int) { x.giant[a], x.giant[b] = x.giant[b], x.giant[a] })
 		}
-		s.rng.Shuffle(len(x.giant), func(a, b int) { x.giant[a], x.giant[b] = x.giant[b], x.giant[a] })
 		s.split.split(x)
 		s.educate(x)
 	}
+}
+
+// greedyTour fills tour with a nearest-neighbour tour from a random
+// customer, each step taking one of the two nearest unvisited customers at
+// random.
+func (s *solver) greedyTour(tour []int) {
+	n := s.in.N
+	visited := s.taken
+	clear(visited)
+	cur := 1 + s.rng.IntN(n)
+	for k := 0; k < n; k++ {
+		tour[k] = cur
+		visited[cur] = true
+		if k == n-1 {
+			break
+		}
+		var cand [2]int
+		found := 0
+		for _, j := range s.nearest[cur] {
+			if !visited[j] {
+				cand[found] = j
+				found++
+				if found == 2 {
+					break
+				}
+			}
+		}
+		switch found {
+		case 0:
+			cur = s.nearestUnvisited(cur, visited)
+		case 1:
+			cur = cand[0]
+		default:
+			cur = cand[s.rng.IntN(2)]
+		}
+	}
+}
+
+// nearestUnvisited scans every customer for the one nearest to cur.
+func (s *solver) nearestUnvisited(cur int, visited []bool) int {
+	best, bestD := 0, math.Inf(1)
+	for j := 1; j <= s.in.N; j++ {
+		if !visited[j] && s.in.D(cur, j) < bestD {
+			best, bestD = j, s.in.D(cur, j)
+		}
+	}
+	return best
 }
 
 // educate improves x by local search, repairs it with probability

@@ -124,7 +124,7 @@ func newLocalSearch(s *solver) *localSearch {
 			ls.angles[i] = polarAngle(in.Coords[0], in.Coords[i])
 		}
 	}
-	ls.correlated = correlatedVertices(in, s.params.Granular)
+	ls.correlated = correlatedVertices(in.N, s.nearest)
 	ls.symmetric = in.symmetric()
 	ls.distT = in.Dist
 	if !ls.symmetric {
@@ -140,11 +140,28 @@ func newLocalSearch(s *solver) *localSearch {
 }
 
 // correlatedVertices returns, for each customer, its granular neighbours:
-// the union of its `granular` nearest customers and the customers that have
+// the union of its nearest customers and the customers that have
 // it among their nearest (Vidal 2022, section 3.2; Toth and Vigo 2003).
-func correlatedVertices(in *Instance, granular int) [][]int {
-	n := in.N
+func correlatedVertices(n int, nearest [][]int) [][]int {
 	sets := make([][]int, n+1)
+	for i, near := range nearest {
+		for _, j := range near {
+			sets[i] = append(sets[i], j)
+			sets[j] = append(sets[j], i)
+		}
+	}
+	for i := range sets {
+		slices.Sort(sets[i])
+		sets[i] = slices.Compact(sets[i])
+	}
+	return sets
+}
+
+// nearestLists returns each customer's k nearest other customers, nearest
+// first (ties by index).
+func nearestLists(in *Instance, k int) [][]int {
+	n := in.N
+	lists := make([][]int, n+1)
 	order := make([]int, 0, n)
 	for i := 1; i <= n; i++ {
 		order = order[:0]
@@ -156,16 +173,9 @@ func correlatedVertices(in *Instance, granular int) [][]int {
 		slices.SortFunc(order, func(a, b int) int {
 			return cmp.Or(cmp.Compare(in.D(i, a), in.D(i, b)), cmp.Compare(a, b))
 		})
-		for _, j := range order[:min(granular, len(order))] {
-			sets[i] = append(sets[i], j)
-			sets[j] = append(sets[j], i)
-		}
+		lists[i] = slices.Clone(order[:min(k, len(order))])
 	}
-	for i := range sets {
-		slices.Sort(sets[i])
-		sets[i] = slices.Compact(sets[i])
-	}
-	return sets
+	return lists
 }
 
 func (ls *localSearch) d(i, j int) float64 { return ls.dist[i*ls.n1+j] }

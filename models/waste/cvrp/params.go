@@ -38,7 +38,13 @@ type Params struct {
 	IterationsNoImprovement int     // restart after this many (20000)
 	PenaltyInterval         int     // iterations between penalty updates (100)
 	RepairProbability       float64 // chance to repair an infeasible offspring (0.5)
-	InitialPopulation       int     // random individuals at start and restart (4μ)
+	InitialPopulation       int     // individuals built at start and restart (4μ)
+	// GreedyShare is the share of initial individuals whose giant tour is a
+	// randomised nearest-neighbour tour instead of a random permutation.
+	// Vidal (2022) uses random tours only (0); greedy tours give routes
+	// that local search finishes much sooner, which matters on large
+	// instances under short time limits.
+	GreedyShare float64
 }
 
 // DefaultParams returns the hyperparameters of Vidal (2022).
