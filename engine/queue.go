@@ -2,32 +2,48 @@ package engine
 
 import "slices"
 
-// queue is the pending-event set: a calendar queue (Brown 1988). Events
-// are kept in nb buckets of a "year" of nb*width microseconds; an event at
-// time t lives in bucket (t/width) mod nb, sorted within its bucket by the
-// total event order. Popping scans buckets from the current one and takes
-// the head of the first bucket whose head falls in the current day; the
-// number of buckets follows the number of pending events and the width is
-// re-estimated from the spacing of the events near the front whenever the
+// queue is the pending-event set: a calendar queue (Brown 1988) laid out
+// for the cache. Events live in a slab with a free list and never move;
+// the calendar holds 24-byte keys (time, packed order, slot). Each of the
+// nb buckets has K key slots inline in one flat array, sorted, holding the
+// bucket's K smallest keys; the rest of a crowded bucket (many events at
+// one time, say) spills to a sorted overflow slice of its own. A key at
+// time t goes to bucket (t/width) mod nb.
+//
+// Popping scans buckets from the current one, taking the first head that
+// falls in the current day; the scan walks contiguous memory. The number
+// of buckets follows the number of pending events and the width is
+// re-estimated from the spacing of the events near the front when the
 // calendar is resized. Push and pop are O(1) on average for the smooth
-// distributions of simulation workloads, with contiguous memory access;
-// no allocation happens once buckets have grown to their working sizes.
+// distributions of simulation workloads, and allocate nothing once the
+// slab and overflow slices have grown to their working sizes.
 //
 // Brown, R. (1988). Calendar queues: a fast O(1) priority queue
 // implementation for the simulation event set problem. CACM 31(10).
 type queue struct {
-	buckets []bucket
-	mask    int64 // nb-1; nb is a power of two
-	width   int64 // µs per bucket, >= 1
-	cur     int64 // current bucket
-	top     Time  // end (exclusive) of the current bucket's day
-	n       int
-	scratch []Event
+	keys  []qkey  // nb*bucketK inline keys
+	count []uint8 // inline keys used per bucket
+	over  []spill // per bucket overflow, sorted
+	slab  []Event // events by slot
+	free  []int32 // free slots
+	mask  int64   // nb-1; nb is a power of two
+	width int64   // µs per bucket, >= 1
+	cur   int64   // current bucket
+	top   Time    // end (exclusive) of the current bucket's day
+	n     int
+	tmp   []qkey
 }
 
-// bucket holds events sorted by Event.before; ev[head:] are pending.
-type bucket struct {
-	ev   []Event
+const bucketK = 3
+
+type qkey struct {
+	time Time
+	ord  uint64 // phase<<56 | src<<48 | seq (48 bits)
+	slot int32
+}
+
+type spill struct {
+	keys []qkey
 	head int
 }
 
@@ -37,18 +53,26 @@ func orderKey(ev *Event) uint64 {
 	return uint64(ev.Phase)<<56 | uint64(ev.Src)<<48 | ev.Seq&seqMask
 }
 
+func (a *qkey) less(b *qkey) bool {
+	return a.time < b.time || a.time == b.time && a.ord < b.ord
+}
+
 // Len is the number of pending events.
 func (q *queue) Len() int { return q.n }
 
 func (q *queue) init(nb int, width int64, start Time) {
-	if cap(q.buckets) >= nb {
-		q.buckets = q.buckets[:nb]
+	if cap(q.count) >= nb {
+		q.count = q.count[:nb]
+		q.keys = q.keys[:nb*bucketK]
+		q.over = q.over[:nb]
 	} else {
-		q.buckets = make([]bucket, nb)
+		q.count = make([]uint8, nb)
+		q.keys = make([]qkey, nb*bucketK)
+		q.over = make([]spill, nb)
 	}
-	for i := range q.buckets {
-		q.buckets[i].ev = q.buckets[i].ev[:0]
-		q.buckets[i].head = 0
+	clear(q.count)
+	for i := range q.over {
+		q.over[i].keys, q.over[i].head = q.over[i].keys[:0], 0
 	}
 	q.mask = int64(nb - 1)
 	q.width = max(width, 1)
@@ -67,34 +91,85 @@ func floorDiv(a, b int64) int64 {
 
 // push adds ev (Seq already assigned).
 func (q *queue) push(ev Event) {
-	if q.buckets == nil {
+	if q.count == nil {
 		q.init(16, int64(Second), ev.Time)
 	}
-	q.insert(ev)
+	var slot int32
+	if n := len(q.free); n > 0 {
+		slot = q.free[n-1]
+		q.free = q.free[:n-1]
+		q.slab[slot] = ev
+	} else {
+		slot = int32(len(q.slab))
+		q.slab = append(q.slab, ev)
+	}
+	q.insert(qkey{time: ev.Time, ord: orderKey(&ev), slot: slot})
 	q.n++
-	if q.n > 2*len(q.buckets) && len(q.buckets) < 1<<24 {
-		q.resize(2 * len(q.buckets))
+	if q.n > 2*len(q.count) && len(q.count) < 1<<24 {
+		q.resize(2 * len(q.count))
 	}
 }
 
-func (q *queue) insert(ev Event) {
-	day := floorDiv(int64(ev.Time), q.width)
-	if ev.Time < q.top-Time(q.width) {
+func (q *queue) insert(k qkey) {
+	day := floorDiv(int64(k.time), q.width)
+	if k.time < q.top-Time(q.width) {
 		// Earlier than the current day (a message at the time of a clock
 		// that had moved on): move the calendar back, so that no pending
 		// event lies before the day being scanned.
 		q.cur = day & q.mask
 		q.top = Time((day + 1) * q.width)
 	}
-	b := &q.buckets[day&q.mask]
-	b.ev = append(b.ev, ev)
-	s := b.ev
-	i := len(s) - 1
-	for i > b.head && ev.before(&s[i-1]) {
-		s[i] = s[i-1]
+	b := int(day & q.mask)
+	inline := q.keys[b*bucketK : b*bucketK+bucketK]
+	c := int(q.count[b])
+	if c == bucketK {
+		if !k.less(&inline[c-1]) {
+			q.over[b].insert(k)
+			return
+		}
+		// k belongs inline: the largest inline key moves to the overflow,
+		// in front of everything there.
+		q.over[b].pushFront(inline[c-1])
+		c--
+	} else {
+		q.count[b]++
+	}
+	i := c
+	for i > 0 && k.less(&inline[i-1]) {
+		inline[i] = inline[i-1]
 		i--
 	}
-	s[i] = ev
+	inline[i] = k
+}
+
+func (s *spill) insert(k qkey) {
+	s.keys = append(s.keys, k)
+	i := len(s.keys) - 1
+	for i > s.head && k.less(&s.keys[i-1]) {
+		s.keys[i] = s.keys[i-1]
+		i--
+	}
+	s.keys[i] = k
+}
+
+func (s *spill) pushFront(k qkey) {
+	if s.head > 0 {
+		s.head--
+		s.keys[s.head] = k
+		return
+	}
+	s.keys = append(s.keys, qkey{})
+	copy(s.keys[1:], s.keys)
+	s.keys[0] = k
+}
+
+func (s *spill) popFront() qkey {
+	k := s.keys[s.head]
+	s.head++
+	if s.head == len(s.keys) {
+		s.keys, s.head = s.keys[:0], 0
+	}
+	return k
 }
 
 // peekTime is the time of the next event; Never when empty.
@@ -102,31 +177,29 @@ func (q *queue) peekTime() Time {
 	if q.n == 0 {
 		return Never
 	}
-	b := q.find()
-	return b.ev[b.head].Time
+	return q.keys[q.find()*bucketK].time
 }
 
 // find advances the calendar to the bucket holding the first event and
 // returns it. The queue must not be empty.
-func (q *queue) find() *bucket {
-	nb := int64(len(q.buckets))
+func (q *queue) find() int {
+	nb := int64(len(q.count))
 	for i := int64(0); i < nb; i++ {
-		b := &q.buckets[q.cur]
-		if b.head < len(b.ev) && b.ev[b.head].Time < q.top {
+		b := int(q.cur)
+		if q.count[b] > 0 && q.keys[b*bucketK].time < q.top {
 			return b
 		}
 		q.cur = (q.cur + 1) & q.mask
 		q.top += Time(q.width)
 	}
 	// A whole year without an event in its day: jump to the earliest head.
-	var best *bucket
-	for i := range q.buckets {
-		b := &q.buckets[i]
-		if b.head < len(b.ev) && (best == nil || b.ev[b.head].before(&best.ev[best.head])) {
+	best := -1
+	for b := range q.count {
+		if q.count[b] > 0 && (best < 0 || q.keys[b*bucketK].less(&q.keys[best*bucketK])) {
 			best = b
 		}
 	}
-	day := floorDiv(int64(best.ev[best.head].Time), q.width)
+	day := floorDiv(int64(q.keys[best*bucketK].time), q.width)
 	q.cur = day & q.mask
 	q.top = Time((day + 1) * q.width)
 	return best
@@ -135,19 +208,20 @@ func (q *queue) find() *bucket {
 // pop removes and returns the first event. The queue must not be empty.
 func (q *queue) pop() Event {
 	b := q.find()
-	ev := b.ev[b.head]
-	b.head++
-	if b.head == len(b.ev) {
-		b.ev, b.head = b.ev[:0], 0
-	} else if b.head >= 8 && 2*b.head >= len(b.ev) {
-		// A later year's event keeps the bucket from emptying: compact it,
-		// so the slice does not grow without bound.
-		b.ev = b.ev[:copy(b.ev, b.ev[b.head:])]
-		b.head = 0
+	inline := q.keys[b*bucketK : b*bucketK+bucketK]
+	top := inline[0]
+	c := int(q.count[b])
+	copy(inline, inline[1:c])
+	if s := &q.over[b]; s.head < len(s.keys) {
+		inline[c-1] = s.popFront()
+	} else {
+		q.count[b]--
 	}
+	ev := q.slab[top.slot]
+	q.free = append(q.free, top.slot)
 	q.n--
-	if q.n < len(q.buckets)/4 && len(q.buckets) > 16 {
-		q.resize(len(q.buckets) / 2)
+	if q.n < len(q.count)/4 && len(q.count) > 16 {
+		q.resize(len(q.count) / 2)
 	}
 	return ev
 }
@@ -155,62 +229,65 @@ func (q *queue) pop() Event {
 // resize rebuilds the calendar with nb buckets and a width of three times
 // the mean spacing of the first events (Brown's rule), keeping the order.
 func (q *queue) resize(nb int) {
-	all := q.drain(q.scratch[:0])
-	q.init(nb, spacing(all), q.start(all))
-	for _, ev := range all {
-		q.insert(ev)
+	all := q.drainKeys(q.tmp[:0])
+	start := Time(0)
+	if len(all) > 0 {
+		start = all[0].time
 	}
-	q.scratch = all[:0]
+	q.init(nb, spacing(all), start)
+	for _, k := range all {
+		q.insert(k)
+	}
+	q.tmp = all[:0]
 }
 
-// start is the time the rebuilt calendar starts at: the first event's.
-func (q *queue) start(sorted []Event) Time {
-	if len(sorted) == 0 {
-		return 0
-	}
-	return sorted[0].Time
-}
-
-// spacing estimates the bucket width from up to 64 events at the front.
-func spacing(sorted []Event) int64 {
+// spacing estimates the bucket width from up to 64 keys at the front.
+func spacing(sorted []qkey) int64 {
 	k := min(len(sorted), 64)
 	if k < 2 {
 		return int64(Second)
 	}
-	span := int64(sorted[k-1].Time - sorted[0].Time)
-	w := 3 * span / int64(k-1)
-	return max(w, 1)
+	span := int64(sorted[k-1].time - sorted[0].time)
+	return max(3*span/int64(k-1), 1)
 }
 
-// drain appends every pending event to dst in dispatch order.
-func (q *queue) drain(dst []Event) []Event {
-	for i := range q.buckets {
-		b := &q.buckets[i]
-		dst = append(dst, b.ev[b.head:]...)
+// drainKeys appends every pending key to dst in dispatch order.
+func (q *queue) drainKeys(dst []qkey) []qkey {
+	for b, c := range q.count {
+		dst = append(dst, q.keys[b*bucketK:b*bucketK+int(c)]...)
+		s := &q.over[b]
+		dst = append(dst, s.keys[s.head:]...)
 	}
-	slices.SortFunc(dst, compareEvents)
+	slices.SortFunc(dst, func(a, b qkey) int {
+		if a.less(&b) {
+			return -1
+		}
+		if b.less(&a) {
+			return 1
+		}
+		return 0
+	})
 	return dst
-}
-
-func compareEvents(a, b Event) int {
-	if a.before(&b) {
-		return -1
-	}
-	if b.before(&a) {
-		return 1
-	}
-	return 0
 }
 
 // events returns the pending events in dispatch order (for checkpoints);
 // it does not change the queue.
-func (q *queue) events() []Event { return q.drain(nil) }
+func (q *queue) events() []Event {
+	keys := q.drainKeys(nil)
+	out := make([]Event, len(keys))
+	for i, k := range keys {
+		out[i] = q.slab[k.slot]
+	}
+	return out
+}
 
 // reset empties the queue, keeping its storage.
 func (q *queue) reset() {
-	for i := range q.buckets {
-		q.buckets[i].ev = q.buckets[i].ev[:0]
-		q.buckets[i].head = 0
+	clear(q.count)
+	for i := range q.over {
+		q.over[i].keys, q.over[i].head = q.over[i].keys[:0], 0
 	}
+	q.slab = q.slab[:0]
+	q.free = q.free[:0]
 	q.n = 0
 }
