@@ -21,7 +21,23 @@ func (s *Simulator) Solve() error {
 		}
 	}
 	s.checkPressures()
+	s.checkDevices()
 	return nil
+}
+
+// checkDevices raises EPANET's warnings 3 (a pump cannot deliver its head)
+// and 4 (a control valve cannot deliver its flow or pressure).
+func (s *Simulator) checkDevices() {
+	for k, st := range s.status {
+		switch {
+		case st == XHead && s.ltype[k] == Pump:
+			s.warn(3, "pump "+s.net.Links[k].ID+" cannot deliver head")
+		case st == XFCV:
+			s.warn(4, "valve "+s.net.Links[k].ID+" cannot deliver flow")
+		case st == XPressure:
+			s.warn(4, "valve "+s.net.Links[k].ID+" cannot deliver pressure")
+		}
+	}
 }
 
 func (s *Simulator) warn(code int, msg string) {
