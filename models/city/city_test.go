@@ -50,6 +50,13 @@ func TestXMLAndPBFAgree(t *testing.T) {
 	if x.Proj != p.Proj {
 		t.Errorf("projections differ: %+v vs %+v", x.Proj, p.Proj)
 	}
+	if !reflect.DeepEqual(x.Summary(), p.Summary()) {
+		t.Errorf("summaries differ:\n%+v\n%+v", x.Summary(), p.Summary())
+	}
+	if !reflect.DeepEqual(x.CarParks, p.CarParks) || !reflect.DeepEqual(x.Buildings, p.Buildings) ||
+		!reflect.DeepEqual(x.Chargers, p.Chargers) || !reflect.DeepEqual(x.OnStreet, p.OnStreet) {
+		t.Errorf("facilities differ")
+	}
 	if gx.NumEdges() < 1000 {
 		t.Errorf("only %d edges", gx.NumEdges())
 	}
