@@ -6,7 +6,6 @@ import (
 	"github.com/goccy/go-yaml/ast"
 
 	"citytwin/engine"
-	"citytwin/engine/record"
 	"citytwin/models/traffic"
 )
 
@@ -28,19 +27,17 @@ type trafficConfig struct {
 	} `yaml:"demand"`
 }
 
-// trafficModel runs models/traffic as a periodic process of the kernel:
-// one event per time step advances every vehicle.
+// trafficModel builds models/traffic's engine model when the run starts
+// (its vehicles' speed factors and the random trips come from the run's
+// streams) and delegates to it.
 type trafficModel struct {
 	env   *Env
 	cfg   traffic.Config
 	net   *traffic.Network
 	trips []traffic.TripLL
 	c     trafficConfig
-	t     *traffic.Traffic
-	id    engine.ModelID
+	*traffic.Model
 }
-
-const kindTrafficStep engine.Kind = 1000
 
 func buildTraffic(env *Env, key string, node ast.Node) (engine.Model, error) {
 	var c trafficConfig
@@ -84,18 +81,14 @@ func buildTraffic(env *Env, key string, node ast.Node) (engine.Model, error) {
 	return m, nil
 }
 
-func (m *trafficModel) Name() string { return "traffic" }
-
-// Init makes the vehicles: the trips file's and the random ones, drawn
-// from the stream traffic/demand; vehicle speed factors come from
-// traffic/vehicles.
+// Init makes the vehicles, the trips file's and the random ones (drawn
+// from the stream traffic/demand; speed factors from traffic/vehicles),
+// then starts the model's periodic step.
 func (m *trafficModel) Init(s *engine.Sim, id engine.ModelID) error {
-	m.id = id
 	t, err := traffic.New(m.net, traffic.NewCityRouter(m.env.City), m.cfg, s.Stream("traffic/vehicles").Uint64())
 	if err != nil {
 		return err
 	}
-	m.t = t
 	trips := m.trips
 	if n := m.c.Demand.RandomTrips; n > 0 {
 		trips = append(trips, traffic.RandomTrips(m.net, n, m.c.Demand.DepartWithin.D.Seconds(), m.c.Demand.MinDistanceM, nil, s.Stream("traffic/demand"))...)
@@ -109,52 +102,11 @@ func (m *trafficModel) Init(s *engine.Sim, id engine.ModelID) error {
 			return err
 		}
 	}
-	// Every arrival is an event: a message to the parking model when one
-	// runs, else to traffic itself, so the event log (and its digest)
-	// follows the vehicles, not only the clock.
-	dst := id
-	if p, ok := s.ModelByName("parking"); ok {
-		dst = p
+	m.Model = traffic.NewModel(t)
+	if _, ok := s.ModelByName("parking"); !ok {
+		// Without parking, arrivals are messages to traffic itself, so
+		// that the event log (and its digest) follows the vehicles.
+		m.Model.ArrivalsTo = "traffic"
 	}
-	t.OnArrive(func(veh, edge int32, travelS float64) {
-		s.Send(id, dst, engine.MsgVehicleArrived, veh, int64(edge), travelS)
-	})
-	step := engine.Seconds(m.cfg.StepS)
-	s.Every(id, step, step, engine.PhaseModel, kindTrafficStep, 0)
-	return nil
-}
-
-// Handle advances the traffic by one step.
-func (m *trafficModel) Handle(s *engine.Sim, ev engine.Event) error {
-	if ev.Kind == kindTrafficStep {
-		m.t.Step()
-	}
-	return nil
-}
-
-// KPIs are the traffic summary's figures.
-func (m *trafficModel) KPIs() []engine.KPI {
-	sum := m.t.Summarize()
-	return []engine.KPI{
-		{Name: "trips", Value: float64(sum.Trips)},
-		{Name: "arrived", Value: float64(sum.Arrived)},
-		{Name: "running", Value: float64(sum.Running)},
-		{Name: "stuck", Value: float64(sum.Stuck)},
-		{Name: "teleports", Value: float64(sum.Teleports)},
-		{Name: "mean_travel_time", Unit: "s", Value: sum.MeanTravelS},
-		{Name: "p95_travel_time", Unit: "s", Value: sum.P95TravelS},
-		{Name: "mean_speed", Unit: "m/s", Value: sum.MeanSpeedMps},
-		{Name: "vehicle_km", Unit: "km", Value: sum.VehicleKm},
-		{Name: "vehicle_updates", Value: float64(sum.VehicleUpdates)},
-	}
-}
-
-// Tables are the trips table and the per-edge series (and positions when
-// asked for).
-func (m *trafficModel) Tables() []*record.Table {
-	out := []*record.Table{m.t.TripsTable(), m.t.EdgesTable()}
-	if m.cfg.PositionsS > 0 {
-		out = append(out, m.t.PositionsTable())
-	}
-	return out
+	return m.Model.Init(s, id)
 }
