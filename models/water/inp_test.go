@@ -105,5 +105,24 @@ func FuzzParse(f *testing.F) {
 		if len(net.Nodes) == 0 {
 			t.Fatal("nil error and no nodes")
 		}
+		// Whatever parses must also simulate without a panic: a few steps of
+		// small networks, with bounded iterations.
+		if len(net.Nodes) > 60 {
+			return
+		}
+		net.Options.Trials = min(net.Options.Trials, 50)
+		net.Options.ExtraIter = min(net.Options.ExtraIter, 5)
+		so := DefaultSimOptions()
+		so.Duration = min(net.Options.Duration, 4*3600)
+		sim, err := NewSimulator(net, so)
+		if err != nil {
+			return
+		}
+		sim.Init()
+		for i := 0; i < 20 && !sim.Done(); i++ {
+			if _, err := sim.Step(); err != nil {
+				return
+			}
+		}
 	})
 }
