@@ -29,15 +29,15 @@ type Reason uint8
 
 // Quarantine reasons.
 const (
-	ReasonNone         Reason = iota
-	ReasonNaN                 // value is NaN or infinite
-	ReasonRange               // outside [Min, Max] of its quantity
-	ReasonRate                // changed faster than MaxRatePerS since the sensor's last reading
-	ReasonStuck               // the same value StuckN times in a row
-	ReasonOverCapacity        // occupancy above the entity's capacity (times CapacityTolerance)
-	ReasonSignature           // HMAC signature missing or wrong for a keyed device
-	ReasonDecode              // payload could not be decoded (counted by the receiver)
-	ReasonUnknownSensor       // sensor not in the registry (counted by the receiver)
+	ReasonNone          Reason = iota
+	ReasonNaN                  // value is NaN or infinite
+	ReasonRange                // outside [Min, Max] of its quantity
+	ReasonRate                 // changed faster than MaxRatePerS since the sensor's last reading
+	ReasonStuck                // the same value StuckN times in a row
+	ReasonOverCapacity         // occupancy above the entity's capacity (times CapacityTolerance)
+	ReasonSignature            // HMAC signature missing or wrong for a keyed device
+	ReasonDecode               // payload could not be decoded (counted by the receiver)
+	ReasonUnknownSensor        // sensor not in the registry (counted by the receiver)
 	numReasons
 )
 
