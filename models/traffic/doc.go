@@ -26,13 +26,21 @@
 // change towards the lanes that lead into the vehicle's next turn.
 //
 // Junctions: an unsignalised junction gives way by road class (motorway
-// highest, service road lowest); between equal classes the vehicle coming
-// from the right has way (right-before-left, as in Denmark). A yielding
+// highest, service road lowest). Between equal classes it follows the
+// choice netconvert makes for SUMO: where every approach is slower than
+// 49 km/h the junction is right-before-left (as the Danish rule for
+// unmarked junctions); otherwise the straightest pair of approaches of the
+// highest class is the main road and the others give way. A yielding
 // vehicle stops at the stop line unless every conflicting vehicle that
-// approaches with more than 1 m/s reaches the junction at least the
-// critical gap (3 s) after it, or has passed before it. Turning speed is
+// approaches faster than 1 m/s reaches the junction at least the critical
+// gap (3 s) after it, or passes at least 1 s before it. Turning speed is
 // limited as in SUMO's netconvert (junctions.limit-turn-speed, lateral
-// acceleration 5.5 m/s² on the turn radius).
+// acceleration 5.5 m/s² on the turn radius). Junction nodes and signals
+// joined by edges of at most 25 m form one intersection (netconvert's
+// --junctions.join and --tls.join do the same), with one signal
+// controller and no stop inside it. Vehicles do not block each other
+// inside a junction (no internal lanes): conflicts are resolved at the
+// stop line only.
 //
 // Signals: a fixed-time plan per signalised node, default cycle 90 s split
 // equally among the approach groups (edges entering from roughly opposite
@@ -40,6 +48,10 @@
 // the actuated option extends a green in 1 s steps while a vehicle is
 // within 30 m of the stop line on a green approach (min green 5 s, max
 // green 45 s, after Webster/HCM actuated control practice).
+//
+// Signals drawn by OSM on a node with fewer than three legs move to the
+// junction within 30 m; farther ones (pedestrian crossings) are dropped,
+// as pedestrians are not modelled.
 //
 // Gridlock: a vehicle that has stood still (v < 0.1 m/s) for the teleport
 // time (300 s, SUMO's time-to-teleport) at the head of its lane is moved

@@ -208,6 +208,10 @@ func (t *Traffic) setTurn(i int32) {
 		nx := t.arena[k+1]
 		v.turnLo[i], v.turnHi[i] = t.net.turnLanes(e, nx)
 		v.turnV[i] = t.net.turnSpeed(e, nx)
+		v.nextLo[i], v.nextHi[i] = 0, t.net.Lanes[nx]-1
+		if k+1 < v.rEnd[i]-1 {
+			v.nextLo[i], v.nextHi[i] = t.net.turnLanes(nx, t.arena[k+2])
+		}
 	} else {
 		v.turnLo[i], v.turnHi[i] = 0, t.net.Lanes[e]-1
 		v.turnV[i] = math.Inf(1)
@@ -261,7 +265,9 @@ func (t *Traffic) room(l int32) float64 {
 // the most room, ties to the lane nearest its current side.
 func (t *Traffic) pickLane(i, next, k, fromLane int32) int32 {
 	lo, hi := int8(0), t.net.Lanes[next]-1
-	if k < t.v.rEnd[i]-1 {
+	if k == t.v.rCur[i]+1 {
+		lo, hi = t.v.nextLo[i], t.v.nextHi[i]
+	} else if k < t.v.rEnd[i]-1 {
 		lo, hi = t.net.turnLanes(next, t.arena[k+1])
 	}
 	base := t.net.laneStart[next]

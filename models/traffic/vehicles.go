@@ -16,7 +16,9 @@ type vehicles struct {
 	turnLo     []int8  // lanes of the current edge leading into the next turn
 	turnHi     []int8
 	turnV      []float64 // speed limit of the turn at the end of the edge, m/s
-	stamp      []int64   // last step the vehicle moved in
+	nextLo     []int8    // lanes of the next edge leading into the turn after it
+	nextHi     []int8
+	stamp      []int64 // last step the vehicle moved in
 
 	from, to       []int32
 	fromPos, toPos []float64
@@ -50,6 +52,8 @@ func (v *vehicles) add(tr Trip, factor, length float64) int32 {
 	v.turnLo = append(v.turnLo, 0)
 	v.turnHi = append(v.turnHi, 0)
 	v.turnV = append(v.turnV, 0)
+	v.nextLo = append(v.nextLo, 0)
+	v.nextHi = append(v.nextHi, 0)
 	v.stamp = append(v.stamp, -1)
 	v.from = append(v.from, tr.From)
 	v.to = append(v.to, tr.To)

@@ -1,0 +1,50 @@
+package traffic
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	"citytwin/models/city"
+)
+
+// BenchmarkRun simulates 400 random trips departing within 20 minutes on
+// the Trianglen extract (1 km²), routing included, and reports vehicle
+// updates per second of run time.
+func BenchmarkRun(b *testing.B) {
+	c, err := city.Load(trianglen)
+	if err != nil {
+		b.Fatal(err)
+	}
+	net, err := FromCity(c)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ll := RandomTrips(net, 400, 1200, 300, c.Roads.InSCC, rand.New(rand.NewPCG(1, 1)))
+	trips, err := SnapTrips(ll, SnapCity(c))
+	if err != nil {
+		b.Fatal(err)
+	}
+	router := NewCityRouter(c)
+	b.ReportAllocs()
+	var updates int64
+	for b.Loop() {
+		tr, _ := New(net, router, DefaultConfig(), 1)
+		for _, x := range trips {
+			tr.AddTrip(x)
+		}
+		tr.RunToEnd(5000)
+		updates += tr.VehicleUpdates()
+	}
+	b.ReportMetric(float64(updates)/b.Elapsed().Seconds(), "updates/s")
+}
+
+// BenchmarkIDMAccel is the cost of one car-following evaluation.
+func BenchmarkIDMAccel(b *testing.B) {
+	p := DefaultIDM()
+	v, s := 10.0, 0.0
+	b.ReportAllocs()
+	for b.Loop() {
+		s += p.Accel(v, 13.89, 25, 1)
+	}
+	_ = s
+}
