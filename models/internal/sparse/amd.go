@@ -18,8 +18,9 @@ import (
 //
 //	d̄ᵢ = min(n−k, d̄ᵢ_old + |Lp∖i|, |Aᵢ∖i| + |Lp∖i| + Σₑ |Lₑ∖Lp|)
 //
-// of the paper's eq. (4). Rows denser than max(16, 10√n) are removed
-// before ordering and placed last, as in the paper's section 6. The
+// of the paper (k variables eliminated so far, Lp the new element). Rows
+// denser than max(16, 10√n) are removed before ordering and placed last,
+// the default of the authors' AMD package. The
 // elimination order is emitted directly (each pivot followed by the
 // variables it carries), without the final postorder of the assembly tree.
 //
