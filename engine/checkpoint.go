@@ -28,6 +28,10 @@ type kernelState struct {
 	Digest   digest
 	Count    uint64
 	Models   []string
+	// Replay lists the models that could not save their state (they do
+	// not implement Stater); such a checkpoint is restored by running the
+	// same scenario and seed again up to Now (see CheckpointInfo).
+	Replay []string
 }
 
 type savedEvent struct {
@@ -64,6 +68,9 @@ func (s *Sim) Checkpoint(w io.Writer) error {
 	}
 	for _, m := range s.models {
 		ks.Models = append(ks.Models, m.Name())
+		if _, ok := m.(Stater); !ok {
+			ks.Replay = append(ks.Replay, m.Name())
+		}
 	}
 	bw := bufio.NewWriter(w)
 	if _, err := bw.WriteString(checkpointMagic); err != nil {
@@ -72,16 +79,53 @@ func (s *Sim) Checkpoint(w io.Writer) error {
 	if err := writeSection(bw, func(w io.Writer) error { return gob.NewEncoder(w).Encode(&ks) }); err != nil {
 		return fmt.Errorf("engine: checkpoint kernel: %w", err)
 	}
-	for _, m := range s.models {
-		st, ok := m.(Stater)
-		if !ok {
-			return fmt.Errorf("engine: checkpoint: model %s cannot save its state", m.Name())
-		}
-		if err := writeSection(bw, st.SaveState); err != nil {
-			return fmt.Errorf("engine: checkpoint %s: %w", m.Name(), err)
+	if len(ks.Replay) == 0 {
+		for _, m := range s.models {
+			if err := writeSection(bw, m.(Stater).SaveState); err != nil {
+				return fmt.Errorf("engine: checkpoint %s: %w", m.Name(), err)
+			}
 		}
 	}
 	return bw.Flush()
+}
+
+// CheckpointInfo is what a checkpoint says about itself.
+type CheckpointInfo struct {
+	Seed   uint64
+	Now    Time
+	Events uint64
+	Digest string
+	Models []string
+	// Replay names the models that did not save their state. When it is
+	// not empty, Restore cannot load the checkpoint; instead the run is
+	// rebuilt by running the same scenario and seed from the start to Now
+	// (deterministic, so the state is the same), and the digest proves it.
+	Replay []string
+}
+
+// ReadCheckpointInfo reads the header of a checkpoint.
+func ReadCheckpointInfo(r io.Reader) (CheckpointInfo, error) {
+	ks, err := readKernel(bufio.NewReader(r))
+	if err != nil {
+		return CheckpointInfo{}, err
+	}
+	return CheckpointInfo{Seed: ks.Seed, Now: ks.Now, Events: ks.Count, Digest: ks.Digest.String(), Models: ks.Models, Replay: ks.Replay}, nil
+}
+
+func readKernel(br *bufio.Reader) (*kernelState, error) {
+	magic := make([]byte, len(checkpointMagic))
+	if _, err := io.ReadFull(br, magic); err != nil || string(magic) != checkpointMagic {
+		return nil, fmt.Errorf("%w: not a citytwin checkpoint", ErrCheckpoint)
+	}
+	sec, err := readSection(br)
+	if err != nil {
+		return nil, fmt.Errorf("%w: kernel: %v", ErrCheckpoint, err)
+	}
+	var ks kernelState
+	if err := gob.NewDecoder(sec).Decode(&ks); err != nil {
+		return nil, fmt.Errorf("%w: kernel: %v", ErrCheckpoint, err)
+	}
+	return &ks, nil
 }
 
 // writeSection writes a length-prefixed section produced by fill.
@@ -121,22 +165,17 @@ func readSection(r io.Reader) (*bytes.Reader, error) {
 // checkpoint replaces all of them).
 func (s *Sim) Restore(r io.Reader) error {
 	br := bufio.NewReader(r)
-	magic := make([]byte, len(checkpointMagic))
-	if _, err := io.ReadFull(br, magic); err != nil || string(magic) != checkpointMagic {
-		return fmt.Errorf("%w: not a citytwin checkpoint", ErrCheckpoint)
-	}
-	sec, err := readSection(br)
+	ks, err := readKernel(br)
 	if err != nil {
-		return fmt.Errorf("%w: kernel: %v", ErrCheckpoint, err)
-	}
-	var ks kernelState
-	if err := gob.NewDecoder(sec).Decode(&ks); err != nil {
-		return fmt.Errorf("%w: kernel: %v", ErrCheckpoint, err)
-	}
-	if err := s.checkCompatible(&ks); err != nil {
 		return err
 	}
-	if err := s.restoreKernel(&ks); err != nil {
+	if err := s.checkCompatible(ks); err != nil {
+		return err
+	}
+	if len(ks.Replay) > 0 {
+		return fmt.Errorf("%w: models %v saved no state: rebuild by replay (ReadCheckpointInfo)", ErrCheckpoint, ks.Replay)
+	}
+	if err := s.restoreKernel(ks); err != nil {
 		return err
 	}
 	for _, m := range s.models {

@@ -319,3 +319,29 @@ func TestDispatchAllocatesNothing(t *testing.T) {
 		t.Fatalf("%.1f allocations per RunUntil of the hold model", allocs)
 	}
 }
+
+func TestCheckpointOfStatelessModelAsksForReplay(t *testing.T) {
+	t.Parallel()
+	s := New(5)
+	id := s.Add(&recorder{})
+	s.Every(id, 0, Second, PhaseModel, 1, 0)
+	if err := s.RunUntil(10 * Second); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := s.Checkpoint(&buf); err != nil {
+		t.Fatal(err)
+	}
+	info, err := ReadCheckpointInfo(bytes.NewReader(buf.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Now != 10*Second || info.Events != 11 || info.Digest != s.Digest() || fmt.Sprint(info.Replay) != "[recorder]" {
+		t.Fatalf("info %+v", info)
+	}
+	other := New(5)
+	other.Add(&recorder{})
+	if err := other.Restore(&buf); !errors.Is(err, ErrCheckpoint) {
+		t.Fatalf("Restore of a replay checkpoint: %v", err)
+	}
+}

@@ -102,14 +102,39 @@ func runTo(sim *engine.Sim, end engine.Time, progress func(now, end engine.Time)
 	return nil
 }
 
+// restore loads a checkpoint into sim. When every model saved its state
+// the checkpoint is loaded as it is. When some did not, the state is
+// rebuilt by replay: the run, being deterministic, is run again from the
+// start to the checkpoint's time, and the event-log digest there must
+// equal the checkpoint's, which proves the state is the same.
 func restore(sim *engine.Sim, path string) error {
 	f, err := os.Open(path)
 	if err != nil {
-		return err
+		return fmt.Errorf("%w: %v", engine.ErrCheckpoint, err)
 	}
 	defer f.Close()
-	if err := sim.Restore(f); err != nil {
+	info, err := engine.ReadCheckpointInfo(f)
+	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
+	}
+	if len(info.Replay) == 0 {
+		if _, err := f.Seek(0, 0); err != nil {
+			return err
+		}
+		if err := sim.Restore(f); err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		return nil
+	}
+	if info.Seed != sim.Seed() {
+		return fmt.Errorf("%s: %w: seed %d, this run has %d", path, engine.ErrCheckpoint, info.Seed, sim.Seed())
+	}
+	if err := runTo(sim, info.Now, nil); err != nil {
+		return err
+	}
+	if sim.Digest() != info.Digest || sim.Dispatched() != info.Events {
+		return fmt.Errorf("%s: %w: replay to %v gives digest %s (%d events), the checkpoint has %s (%d): another scenario or version",
+			path, engine.ErrCheckpoint, info.Now, sim.Digest(), sim.Dispatched(), info.Digest, info.Events)
 	}
 	return nil
 }

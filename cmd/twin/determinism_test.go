@@ -86,3 +86,47 @@ func TestDefaultScenarioIsDeterministic(t *testing.T) {
 		t.Fatalf("only %d events in an hour of the default scenario", ma.Events)
 	}
 }
+
+// TestCheckpointRestoreInNewProcess: a run stopped with a checkpoint at
+// half time and resumed in another process ends with the digest and the
+// tables of a straight run.
+func TestCheckpointRestoreInNewProcess(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	straight := filepath.Join(dir, "straight")
+	half := filepath.Join(dir, "half")
+	resumed := filepath.Join(dir, "resumed")
+	ckpt := filepath.Join(dir, "half.ckpt")
+	for _, args := range [][]string{
+		{"run", defaultScenario, "--out", straight, "--format", "csv"},
+		{"run", defaultScenario, "--out", half, "--format", "csv", "--until", "1h", "--checkpoint", ckpt},
+		{"run", defaultScenario, "--out", resumed, "--format", "csv", "--restore", ckpt},
+	} {
+		if _, stderr, code := twin(t, nil, args...); code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, stderr)
+		}
+	}
+	ms, _ := record.ReadManifest(straight)
+	mh, _ := record.ReadManifest(half)
+	if mh.EventDigest == ms.EventDigest || mh.Events >= ms.Events {
+		t.Fatalf("the half run is not half: %d of %d events", mh.Events, ms.Events)
+	}
+	mr, _ := record.ReadManifest(resumed)
+	if !mr.Restored {
+		t.Fatal("manifest does not say restored")
+	}
+	if mr.EventDigest != ms.EventDigest || mr.Events != ms.Events {
+		t.Fatalf("resumed digest %s (%d events), straight %s (%d)", mr.EventDigest, mr.Events, ms.EventDigest, ms.Events)
+	}
+	for _, f := range ms.Files {
+		x, _ := os.ReadFile(filepath.Join(straight, f.Name))
+		y, err := os.ReadFile(filepath.Join(resumed, f.Name))
+		if err != nil || !bytes.Equal(x, y) {
+			t.Errorf("%s differs between the straight and the resumed run", f.Name)
+		}
+	}
+	// A checkpoint from another seed is refused with exit code 2.
+	if _, stderr, code := twin(t, nil, "run", defaultScenario, "--seed", "9", "--out", filepath.Join(dir, "x"), "--restore", ckpt); code != 2 {
+		t.Fatalf("restore with another seed: exit %d: %s", code, stderr)
+	}
+}
