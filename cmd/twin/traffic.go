@@ -73,16 +73,16 @@ func runTrafficSimulate(cmd *cobra.Command, f trafficFlags) error {
 	if err != nil {
 		return usageError(err)
 	}
-	c, err := city.Load(f.osm)
-	if err != nil {
-		return inputError(err)
-	}
 	tf, err := os.Open(f.trips)
 	if err != nil {
 		return inputError(err)
 	}
 	ll, err := traffic.ReadTrips(tf, f.trips)
 	tf.Close()
+	if err != nil {
+		return inputError(err)
+	}
+	c, err := city.Load(f.osm)
 	if err != nil {
 		return inputError(err)
 	}
