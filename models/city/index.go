@@ -7,13 +7,18 @@ import (
 )
 
 // indexCellM is the side of a spatial index cell, m. About the length of a
-// city block face: few segments per cell, few cells per query.
-const indexCellM = 50.0
+// city block face: few segments per cell, few cells per query. Extracts
+// so large that the grid would exceed maxIndexCells get larger cells.
+const (
+	indexCellM    = 50.0
+	maxIndexCells = 1 << 22
+)
 
 // spatialIndex is a uniform grid over the segments of the edges and over
 // the nodes of the largest strongly connected component.
 type spatialIndex struct {
 	minX, minY float64
+	cellM      float64 // side of a cell, m
 	nx, ny     int
 	segStart   []int32 // CSR per cell into segs
 	segs       []segRef
@@ -41,8 +46,11 @@ func newSpatialIndex(g *RoadGraph) *spatialIndex {
 		return ix
 	}
 	ix.minX, ix.minY = b.Min[0], b.Min[1]
-	ix.nx = int((b.Max[0]-b.Min[0])/indexCellM) + 1
-	ix.ny = int((b.Max[1]-b.Min[1])/indexCellM) + 1
+	w, h := b.Max[0]-b.Min[0], b.Max[1]-b.Min[1]
+	ix.cellM = math.Max(indexCellM, math.Sqrt(w*h/maxIndexCells))
+	ix.cellM = math.Max(ix.cellM, math.Max(w, h)/maxIndexCells) // thin extracts
+	ix.nx = int(w/ix.cellM) + 1
+	ix.ny = int(h/ix.cellM) + 1
 	var segCell []int32
 	var segs []segRef
 	for e, geom := range g.Geom {
@@ -99,8 +107,8 @@ func bucket[T any](ncell int, cell []int32, items []T) ([]int32, []T) {
 
 // cell returns the grid cell of p, clamped to the grid.
 func (ix *spatialIndex) cell(p orb.Point) (int, int) {
-	x := int(math.Floor((p[0] - ix.minX) / indexCellM))
-	y := int(math.Floor((p[1] - ix.minY) / indexCellM))
+	x := int(math.Floor((p[0] - ix.minX) / ix.cellM))
+	y := int(math.Floor((p[1] - ix.minY) / ix.cellM))
 	return min(max(x, 0), ix.nx-1), min(max(y, 0), ix.ny-1)
 }
 
@@ -125,10 +133,10 @@ func (ix *spatialIndex) ring(cx, cy, r int, visit func(cell int)) {
 // ringDistance is a lower bound on the distance from p to any cell of ring
 // r+1 or beyond, m.
 func (ix *spatialIndex) ringDistance(p orb.Point, cx, cy, r int) float64 {
-	fx := (p[0]-ix.minX)/indexCellM - float64(cx)
-	fy := (p[1]-ix.minY)/indexCellM - float64(cy)
+	fx := (p[0]-ix.minX)/ix.cellM - float64(cx)
+	fy := (p[1]-ix.minY)/ix.cellM - float64(cy)
 	d := math.Min(math.Min(fx, 1-fx), math.Min(fy, 1-fy))
-	return (float64(r) + math.Max(d, 0)) * indexCellM
+	return (float64(r) + math.Max(d, 0)) * ix.cellM
 }
 
 // SnapEdge returns the drivable edge of the largest strongly connected

@@ -48,14 +48,15 @@ func (c RoadClass) String() string {
 }
 
 // defaultSpeedKmh is the speed of an edge whose maxspeed is untagged or
-// unreadable, km/h. Denmark's general limits (Færdselsloven, LBK nr. 168 af
-// 14/02/2024, § 42): 50 km/h in built-up areas, 80 km/h outside, 110 km/h on
-// motorways (130 km/h where signed, § 43 a). Trunk roads and motorway links
-// get the rural 80; every other street class the urban 50, since the
-// extracts are urban. Living streets ("opholds- og legeområde") are limited
-// to 15 km/h (Færdselsloven § 40). Service roads get 20 km/h: not a legal
-// limit but a practical one for driveways and parking aisles (SUMO's type
-// map uses 5.56 m/s).
+// unreadable, km/h. Denmark's general limits (Færdselsloven, the Road
+// Traffic Act, § 42): 50 km/h in built-up areas, 80 km/h outside them,
+// 110 km/h on motorways (130 km/h only where signed). Trunk roads and
+// motorway links get the rural 80; every other street class the urban 50,
+// since the extracts are urban. Living streets (OSM living_street, the
+// Danish "opholds- og legeområde", sign E 51) are driven at walking pace,
+// 15 km/h. Service roads get 20 km/h: not a legal limit but a practical
+// one for driveways and parking aisles (SUMO's type map uses 5.56 m/s).
+// The OSM wiki's "Default speed limits" page lists the same Danish values.
 var defaultSpeedKmh = [numClasses]float64{
 	110, 80, 80, 80, 50, 50, 50, 50, 50, 50, 50, 50, 15, 20, 50, 15,
 }
@@ -223,7 +224,9 @@ func parseCount(v string) int {
 }
 
 // zoneSpeedKmh maps implicit maxspeed values (OSM wiki Key:maxspeed,
-// "Implicit max speed values") to km/h; DK values from Færdselsloven § 42.
+// "Implicit max speed values") to km/h. DK:urban and DK:rural are the
+// general limits of Færdselsloven § 42; DK:motorway is read as the 130 km/h
+// signed on most Danish motorways.
 var zoneSpeedKmh = map[string]float64{
 	"DK:urban": 50, "DK:rural": 80, "DK:motorway": 130,
 	"DE:urban": 50, "DE:rural": 100, "SE:urban": 50, "SE:rural": 70,

@@ -3,7 +3,10 @@ package city
 import (
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
+
+	"github.com/paulmach/orb"
 )
 
 // TestSetWeights: with congested (and some faster-than-free-flow) weights
@@ -132,5 +135,32 @@ func TestParseTags(t *testing.T) {
 		if ok != tc.ok || math.Abs(got-tc.want) > 1e-9 {
 			t.Errorf("power %q = %v %v", tc.in, got, ok)
 		}
+	}
+}
+
+// TestWideExtractIndex: roads 2000 km apart must not make the snapping
+// grid explode (the cell grows so the grid stays under maxIndexCells).
+// The northern street is the longer, so it is the largest SCC.
+func TestWideExtractIndex(t *testing.T) {
+	const wide = `<osm>
+ <node id="1" lat="40.0" lon="-10.0"/><node id="2" lat="40.001" lon="-10.0"/>
+ <node id="3" lat="58.0" lon="12.0"/><node id="4" lat="58.002" lon="12.0"/>
+ <way id="1"><nd ref="1"/><nd ref="2"/><tag k="highway" v="residential"/></way>
+ <way id="2"><nd ref="3"/><nd ref="4"/><tag k="highway" v="residential"/></way>
+</osm>`
+	raw, err := readOSM(strings.NewReader(wide), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := build(raw, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := c.index.nx * c.index.ny; n > maxIndexCells+2*(c.index.nx+c.index.ny) {
+		t.Fatalf("grid of %d cells", n)
+	}
+	e, _, d, ok := c.SnapLonLat(orb.Point{12.0001, 58.001})
+	if !ok || d > 10 || !c.Roads.InSCC[e] {
+		t.Fatalf("snap: edge %d at %.1f m, ok %v", e, d, ok)
 	}
 }
