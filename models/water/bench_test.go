@@ -1,6 +1,7 @@
 package water
 
 import (
+	"os"
 	"syscall"
 	"testing"
 	"time"
@@ -67,5 +68,20 @@ func BenchmarkHydraulicStep(b *testing.B) {
 			b.ReportMetric(float64(steps)/float64(b.N), "steps/run")
 			b.ReportMetric(bn.epanetUS, "epanet-µs/step")
 		})
+	}
+}
+
+// BenchmarkParse reads L-Town's .inp (785 nodes, 909 links, 5631 lines).
+func BenchmarkParse(b *testing.B) {
+	data, err := os.ReadFile(sharedDir + "/benchmarks/L-TOWN.inp")
+	if err != nil {
+		b.Skip(err)
+	}
+	b.ReportAllocs()
+	b.SetBytes(int64(len(data)))
+	for i := 0; i < b.N; i++ {
+		if _, err := ParseBytes(data); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

@@ -1,0 +1,78 @@
+package water
+
+import (
+	"math"
+	"strings"
+	"testing"
+)
+
+// valveNet: reservoir R (head 200 ft) -> pipe -> A -> valve -> B -> pipe ->
+// C (demand 1500 GPM), which a second reservoir R2 (head 150 ft) also feeds.
+// A PRV/FCV/PSV/PBV/TCV must hold its setting.
+func valveNet(t *testing.T, valve string) (*Network, *Simulator) {
+	t.Helper()
+	inp := `[JUNCTIONS]
+A 0 0
+B 0 0
+C 0 1500
+[RESERVOIRS]
+R 200
+R2 150
+[PIPES]
+P1 R A 1000 12 100
+P2 B C 1000 12 100
+P3 R2 C 5000 12 100
+[VALVES]
+` + valve + `
+[OPTIONS]
+Units GPM
+`
+	net, err := Parse(strings.NewReader(inp))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sim, err := NewSimulator(net, DefaultSimOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	sim.Init()
+	if err := sim.Solve(); err != nil {
+		t.Fatal(err)
+	}
+	return net, sim
+}
+
+func TestValvesHoldSettings(t *testing.T) {
+	cases := []struct {
+		name, line string
+		check      func(net *Network, s *Simulator) (got, want float64)
+	}{
+		{"PRV downstream pressure", "V A B 12 PRV 55", func(net *Network, s *Simulator) (float64, float64) {
+			b, _ := net.NodeIndex("B")
+			return s.NodePressure(b), 55
+		}},
+		{"PSV upstream pressure", "V A B 12 PSV 80", func(net *Network, s *Simulator) (float64, float64) {
+			a, _ := net.NodeIndex("A")
+			return s.NodePressure(a), 80
+		}},
+		{"FCV flow", "V A B 12 FCV 300", func(net *Network, s *Simulator) (float64, float64) {
+			return s.LinkFlow(3), 300
+		}},
+		{"PBV pressure drop", "V A B 12 PBV 20", func(net *Network, s *Simulator) (float64, float64) {
+			return s.LinkHeadloss(3) * psiPerFt, 20
+		}},
+		{"TCV loss coefficient", "V A B 12 TCV 10", func(net *Network, s *Simulator) (float64, float64) {
+			q := s.LinkFlow(3) / gpmPerCFS
+			return s.LinkHeadloss(3), 0.02517 * 10 * q * q // d = 1 ft
+		}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			net, sim := valveNet(t, c.line)
+			got, want := c.check(net, sim)
+			if math.Abs(got-want) > 1e-3*math.Max(1, want) {
+				t.Errorf("got %.5f, want %.5f (valve status %d)", got, want, sim.LinkStatus(3))
+			}
+		})
+	}
+}
