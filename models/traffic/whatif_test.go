@@ -93,3 +93,36 @@ func TestSignalPlanWhatIf(t *testing.T) {
 		t.Errorf("plan not applied: %+v", tr.sig.plan[0])
 	}
 }
+
+func TestClosureReroutes(t *testing.T) {
+	// from the stub 5->0 to node 4: a short way through 1 and a longer one
+	// through 2. Closing 1->3 must send everyone round by 2.
+	xy := [][2]float64{{0, 0}, {500, 100}, {500, -400}, {1000, 0}, {1500, 0}, {-500, 0}}
+	net := NewNetwork(xy)
+	net.AddEdge(0, 1, 13.89, 1, 4) // 0
+	net.AddEdge(1, 3, 13.89, 1, 4) // 1
+	net.AddEdge(0, 2, 13.89, 1, 4) // 2
+	net.AddEdge(2, 3, 13.89, 1, 4) // 3
+	net.AddEdge(3, 4, 13.89, 1, 4) // 4
+	net.AddEdge(5, 0, 13.89, 1, 4) // 5
+	if err := net.Finish(); err != nil {
+		t.Fatal(err)
+	}
+	tr, _ := New(net, newTestRouter(net), DefaultConfig(), 1)
+	for k := 0; k < 10; k++ {
+		tr.AddTrip(Trip{ID: "v", DepartS: float64(k) * 3, From: 5, To: 4, FromPosM: 10, ToPosM: 400})
+	}
+	tr.Schedule(WhatIf{Kind: CloseEdge, Edge: 1, AtS: 20})
+	tr.RunToEnd(2000)
+	s := tr.Summarize()
+	if s.Arrived != 10 || s.Teleports != 0 {
+		t.Fatalf("arrived %d, teleports %d", s.Arrived, s.Teleports)
+	}
+	// every vehicle is still before node 0 at the closure and goes round:
+	// 490 + 640 + 640 + 400 m instead of 490 + 510 + 510 + 400 m.
+	for i := 0; i < 10; i++ {
+		if d := tr.v.drivenM[i]; d < 2150 || d > 2190 {
+			t.Errorf("vehicle %d drove %.0f m, want about 2170", i, d)
+		}
+	}
+}
