@@ -1,17 +1,3 @@
-// Package water is an EPANET-compatible water distribution network model:
-// an .inp reader, the Global Gradient Algorithm hydraulic solver (Todini and
-// Pilati 1988) with EPANET 2.2's convergence and status rules, extended
-// period simulation, and water quality (age, chemical, source trace) by the
-// Lagrangian segment method.
-//
-// The model follows L. Rossman et al., "EPANET 2.2 User Manual" (EPA/600/R-20/133,
-// 2020) and its appendix on the analysis algorithms. It was written from the
-// manual and the published algorithms; results are checked against EPANET
-// 2.3.5's own output (../shared/data/water/ref).
-//
-// Internal units are EPANET's: feet, cubic feet per second, seconds. Values
-// are converted from the network's own units when read and back when reported
-// (see Units), so reported numbers are in the units EPANET reports them in.
 package water
 
 // NodeType is the kind of a node.
