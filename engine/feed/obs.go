@@ -112,3 +112,18 @@ func (e Epoch) Time(unixMicro int64) engine.Time { return engine.Time(unixMicro 
 
 // Unix is the absolute time in µs since 1970 UTC of scenario time t.
 func (e Epoch) Unix(t engine.Time) int64 { return int64(e) + int64(t) }
+
+// Registry maps sensor ids to the twin entities they observe (from the
+// scenario). A Registry is read-only once built and then safe for
+// concurrent use.
+type Registry map[string]Entity
+
+// Resolve sets o.Entity from the registry and reports whether the sensor
+// is known.
+func (r Registry) Resolve(o *Observation) bool {
+	e, ok := r[o.Sensor]
+	if ok {
+		o.Entity = e
+	}
+	return ok
+}

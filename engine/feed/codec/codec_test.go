@@ -115,7 +115,7 @@ func TestNGSILD(t *testing.T) {
 
 	for name, bad := range map[string]string{
 		"not json": `[`, "no id": `{"type":"ParkingSpot"}`, "unknown type": `{"id":"x","type":"Building"}`,
-		"no time": `{"id":"x","type":"WasteContainer","fillingLevel":0.5}`,
+		"no time":        `{"id":"x","type":"WasteContainer","fillingLevel":0.5}`,
 		"bad observedAt": `{"id":"x","type":"WasteContainer","fillingLevel":{"type":"Property","value":0.5,"observedAt":"noon"}}`,
 	} {
 		if _, err := NGSILD(nil, []byte(bad), &in); !errors.Is(err, ErrPayload) {
