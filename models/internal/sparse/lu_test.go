@@ -261,3 +261,67 @@ func TestLULargeShuffled(t *testing.T) {
 		}
 	}
 }
+
+// TestLUFactorInvariants checks the structure Factor leaves behind: L
+// strictly lower and U strictly upper with sorted columns, the row order a
+// permutation, and L·U equal to A with rows and columns permuted.
+func TestLUFactorInvariants(t *testing.T) {
+	t.Parallel()
+	for _, tc := range luCases() {
+		if tc.m.N > 150 {
+			continue
+		}
+		t.Run(tc.name, func(t *testing.T) {
+			f, err := NewLU(tc.m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := f.Factor(tc.m); err != nil {
+				t.Fatal(err)
+			}
+			n := tc.m.N
+			checkPerm(t, f.prow, n)
+			checkPerm(t, f.q, n)
+			lu := make([][]float64, n) // dense L·U
+			for i := range lu {
+				lu[i] = make([]float64, n)
+			}
+			for k := 0; k < n; k++ {
+				checkColumn(t, "L", k, f.lRow[f.lPtr[k]:f.lPtr[k+1]], k+1, n)
+				checkColumn(t, "U", k, f.uRow[f.uPtr[k]:f.uPtr[k+1]], 0, k)
+				// column k of L·U = Σ_j L(:,j) U(j,k), with U(k,k) = diag[k]
+				addColumn := func(j int, ujk float64) {
+					lu[j][k] += ujk // unit diagonal of L
+					for p := f.lPtr[j]; p < f.lPtr[j+1]; p++ {
+						lu[f.lRow[p]][k] += f.lVal[p] * ujk
+					}
+				}
+				for p := f.uPtr[k]; p < f.uPtr[k+1]; p++ {
+					addColumn(f.uRow[p], f.uVal[p])
+				}
+				addColumn(k, f.diag[k])
+			}
+			a := dense(tc.m)
+			for i := 0; i < n; i++ {
+				for k := 0; k < n; k++ {
+					want := a.At(f.prow[i], f.q[k])
+					if d := lu[i][k] - want; d > 1e-10 || d < -1e-10 {
+						t.Fatalf("(L·U)(%d,%d) = %g, want A(%d,%d) = %g", i, k, lu[i][k], f.prow[i], f.q[k], want)
+					}
+				}
+			}
+		})
+	}
+}
+
+// checkColumn fails unless rows are strictly increasing within [lo, hi).
+func checkColumn(t *testing.T, name string, k int, rows []int, lo, hi int) {
+	t.Helper()
+	last := lo - 1
+	for _, r := range rows {
+		if r <= last || r >= hi {
+			t.Fatalf("%s(:,%d): row %d out of order or outside [%d,%d)", name, k, r, lo, hi)
+		}
+		last = r
+	}
+}
