@@ -3,6 +3,7 @@ package sparse
 import (
 	"errors"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -283,4 +284,57 @@ func TestEliminationTreePostordered(t *testing.T) {
 			t.Errorf("Liu's etree differs from the tree of the symbolic analysis")
 		}
 	}
+}
+
+// TestCholeskyReconstructs checks L·D·Lᵀ = P·A·Pᵀ entry by entry on the
+// smaller shared fixtures.
+func TestCholeskyReconstructs(t *testing.T) {
+	t.Parallel()
+	for _, tc := range spdCases() {
+		if tc.m.N > 100 {
+			continue
+		}
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := NewCholesky(tc.m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := c.Factor(tc.m); err != nil {
+				t.Fatal(err)
+			}
+			n := tc.m.N
+			l := make([][]float64, n) // dense unit lower L
+			for i := range l {
+				l[i] = make([]float64, n)
+				l[i][i] = 1
+			}
+			for j := 0; j < n; j++ {
+				checkColumn(t, "L", j, int32sToInts(c.lRow32[c.lPtr[j]:c.lPtr[j+1]]), j+1, n)
+				for p := c.lPtr[j]; p < c.lPtr[j+1]; p++ {
+					l[c.lRow32[p]][j] = c.lVal[p]
+				}
+			}
+			a := dense(tc.m)
+			for i := 0; i < n; i++ {
+				for k := 0; k <= i; k++ {
+					var s float64
+					for j := 0; j <= k; j++ {
+						s += l[i][j] * l[k][j] / c.dinv[j]
+					}
+					want := a.At(c.perm[i], c.perm[k])
+					if d := s - want; d > 1e-10*(1+math.Abs(want)) || d < -1e-10*(1+math.Abs(want)) {
+						t.Fatalf("(LDLᵀ)(%d,%d) = %g, want %g", i, k, s, want)
+					}
+				}
+			}
+		})
+	}
+}
+
+func int32sToInts(v []int32) []int {
+	out := make([]int, len(v))
+	for i, x := range v {
+		out[i] = int(x)
+	}
+	return out
 }
