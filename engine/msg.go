@@ -15,15 +15,17 @@ const (
 	// own vehicle id, Arg packs origin edge<<32 | destination edge.
 	MsgInjectVehicle
 	// MsgChargerPower: an EV charger's draw changed. Target is the
-	// charger, Arg the grid bus (or -1 for the nearest), Val the power in kW.
+	// charger, Arg the road node (city.NodeID) it stands at, or -1 when
+	// Target is the index of the charger in the city's Chargers; Val the
+	// power in kW. The grid connects it to the nearest secondary substation.
 	MsgChargerPower
-	// MsgPumpPower: a water pump's draw changed. Target is the pump, Val
-	// its power in kW.
+	// MsgPumpPower: a water pump's draw changed. Target is the pump, Arg
+	// the road node it stands at, Val its power in kW.
 	MsgPumpPower
 	// MsgBinLevel: a bin's fill level crossed a threshold or was observed.
 	// Target is the bin, Val the fill fraction 0..1.
 	MsgBinLevel
 	// MsgLoad: an electrical load at a place changed. Target is the
-	// sender's load id, Arg the grid bus, Val the power in kW.
+	// sender's load id, Arg the road node it stands at, Val the power in kW.
 	MsgLoad
 )

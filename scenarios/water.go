@@ -44,6 +44,7 @@ type waterModel struct {
 	offsetS int64 // network clock at the scenario start (time of day)
 	reportS int64
 	lonlat  []orb.Point
+	pumpAt  []int64 // per link: the road node nearest a pump (grid coupling), -1 for other links
 	series  waterSeries
 	// KPIs
 	minPressure float64
@@ -102,6 +103,15 @@ func buildWater(env *Env, key string, node ast.Node) (engine.Model, error) {
 	}
 	m.lonlat = placeNetwork(env, net, c.Place)
 	m.lastPumpKW = make([]float64, len(net.Links))
+	m.pumpAt = make([]int64, len(net.Links))
+	for k, l := range net.Links {
+		m.pumpAt[k] = -1
+		if net.PumpOf(k) >= 0 {
+			if n, ok := env.City.NearestNode(env.City.Proj.ToXY(m.lonlat[l.N1])); ok {
+				m.pumpAt[k] = int64(n)
+			}
+		}
+	}
 	return m, nil
 }
 
@@ -216,8 +226,8 @@ func (m *waterModel) pumpMessages(s *engine.Sim) {
 			continue
 		}
 		kw := m.sim.PumpPowerKW(k)
-		if kw != m.lastPumpKW[k] && m.hasGrid {
-			s.Send(m.id, m.gridID, engine.MsgPumpPower, int32(k), 0, kw)
+		if kw != m.lastPumpKW[k] && m.hasGrid && m.pumpAt[k] >= 0 {
+			s.Send(m.id, m.gridID, engine.MsgPumpPower, int32(k), m.pumpAt[k], kw)
 		}
 		m.lastPumpKW[k] = kw
 	}

@@ -1,0 +1,292 @@
+package scenarios
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"time"
+
+	"github.com/goccy/go-yaml/ast"
+	"github.com/paulmach/orb"
+
+	"citytwin/engine"
+	"citytwin/engine/record"
+	"citytwin/models/city"
+	"citytwin/models/grid"
+	"citytwin/models/grid/citygrid"
+)
+
+func init() { registerModel("grid", buildGrid) }
+
+// gridConfig is the scenario's models.grid section.
+type gridConfig struct {
+	Step     Duration           `yaml:"step"`     // power flow interval (default 15m)
+	Method   string             `yaml:"method"`   // nr (default) or sweep
+	Profiles string             `yaml:"profiles"` // BDEW standard load profiles (demandlib's selp_series.csv)
+	KWhPerM2 map[string]float64 `yaml:"kwh_per_m2"`
+	// LoadGrowth multiplies every building load (what-if; default 1).
+	LoadGrowth float64 `yaml:"load_growth"`
+}
+
+// gridModel runs the city's synthesized distribution grid as a quasi-static
+// time series: every step the building loads follow the BDEW profiles at
+// the scenario's local time, the loads other models report (pumps, EV
+// chargers) are added at the nearest secondary substation, and the AC
+// power flow is solved.
+type gridModel struct {
+	env    *Env
+	syn    *citygrid.Result
+	g      *grid.Grid
+	h0, g0 *grid.Profile
+	growth float64
+	step   engine.Time
+	id     engine.ModelID
+	tanPhi float64
+	yearAt time.Time // start of the profiles' year, in the scenario's zone
+	// extra loads reported by other models, by (kind, target)
+	extra    map[[2]int64]extraLoad
+	extraBus map[int]float64 // MW per bus
+	lvXY     []orb.Point     // LV buses' positions, by LoadBus index
+	series   gridSeries
+	failed   int
+}
+
+type extraLoad struct {
+	bus int
+	mw  float64
+}
+
+type gridSeries struct {
+	busT, busID []int64
+	vm          []float64
+	brT, brIdx  []int64
+	loading     []float64
+	lossT       []int64
+	lossMW      []float64
+	loadMW      []float64
+}
+
+const kindGridStep engine.Kind = 1400
+
+func buildGrid(env *Env, key string, node ast.Node) (engine.Model, error) {
+	var c gridConfig
+	if err := env.Decode(node, &c); err != nil {
+		return nil, err
+	}
+	if c.Profiles == "" {
+		return nil, env.Invalid(key+".profiles", "missing required field")
+	}
+	method := grid.NewtonRaphson
+	switch c.Method {
+	case "", "nr":
+	case "sweep":
+		method = grid.BackwardForwardSweep
+	default:
+		return nil, env.Invalid(key+".method", "want nr or sweep, got %q", c.Method)
+	}
+	if c.Step.D <= 0 {
+		c.Step.D = 15 * time.Minute
+	}
+	if c.LoadGrowth == 0 {
+		c.LoadGrowth = 1
+	}
+	p := citygrid.DefaultParams()
+	for use, v := range c.KWhPerM2 {
+		p.KWhPerM2[use] = v
+	}
+	syn, err := citygrid.Synthesize(env.City, p)
+	if err != nil {
+		return nil, env.Invalid(key, "%v", err)
+	}
+	g, err := grid.NewGrid(syn.Case, method, grid.EN50160, grid.Options{})
+	if err != nil {
+		return nil, fmt.Errorf("grid: %w", err)
+	}
+	f, err := os.Open(env.Scenario.Resolve(c.Profiles))
+	if err != nil {
+		return nil, env.Invalid(key+".profiles", "%v", err)
+	}
+	defer f.Close()
+	bdew, err := grid.ReadBDEW(f, c.Profiles)
+	if err != nil {
+		return nil, env.Invalid(key+".profiles", "%v", err)
+	}
+	year := env.Start.Year()
+	h0, err := bdew.Year("h0", year)
+	if err != nil {
+		return nil, env.Invalid(key+".profiles", "%v", err)
+	}
+	g0, err := bdew.Year("g0", year)
+	if err != nil {
+		return nil, env.Invalid(key+".profiles", "%v", err)
+	}
+	m := &gridModel{env: env, syn: syn, g: g, h0: h0, g0: g0, growth: c.LoadGrowth, step: engine.FromDuration(c.Step.D),
+		tanPhi: math.Tan(math.Acos(p.PowerFactor)), yearAt: time.Date(year, 1, 1, 0, 0, 0, 0, env.Start.Location()),
+		extra: map[[2]int64]extraLoad{}, extraBus: map[int]float64{}}
+	for _, id := range syn.LoadBus {
+		m.lvXY = append(m.lvXY, syn.BusXY[id-1])
+	}
+	return m, nil
+}
+
+func (m *gridModel) Name() string { return "grid" }
+
+func (m *gridModel) Init(s *engine.Sim, id engine.ModelID) error {
+	m.id = id
+	s.Every(id, 0, m.step, engine.PhaseSolve, kindGridStep, 0)
+	return nil
+}
+
+// Handle solves a step, or books a load another model reports.
+func (m *gridModel) Handle(s *engine.Sim, ev engine.Event) error {
+	switch ev.Kind {
+	case kindGridStep:
+		return m.solve(s.Now())
+	case engine.MsgPumpPower, engine.MsgChargerPower, engine.MsgLoad:
+		return m.book(ev)
+	}
+	return nil
+}
+
+// book records the power a pump, charger or other load draws, at the
+// secondary substation nearest its place (Arg: a road node; for chargers
+// Arg < 0 means Target is the index of the city's charger).
+func (m *gridModel) book(ev engine.Event) error {
+	var xy orb.Point
+	roads := m.env.City.Roads
+	switch {
+	case ev.Arg >= 0 && ev.Arg < int64(roads.NumNodes()):
+		xy = roads.NodeXY[city.NodeID(ev.Arg)]
+	case ev.Kind == engine.MsgChargerPower && ev.Target >= 0 && int(ev.Target) < len(m.env.City.Chargers):
+		xy = m.env.City.Chargers[ev.Target].XY
+	default:
+		return fmt.Errorf("grid: load message kind %d target %d: no place (arg %d)", ev.Kind, ev.Target, ev.Arg)
+	}
+	bus := m.syn.LoadBus[nearestIndex(m.lvXY, xy)]
+	key := [2]int64{int64(ev.Kind), int64(ev.Target)}
+	old := m.extra[key]
+	m.extraBus[old.bus] -= old.mw
+	mw := ev.Val / 1000
+	m.extra[key] = extraLoad{bus: bus, mw: mw}
+	m.extraBus[bus] += mw
+	if old.bus != 0 && old.bus != bus {
+		if err := m.g.SetExtraLoad(old.bus, m.extraBus[old.bus], m.extraBus[old.bus]*m.tanPhi); err != nil {
+			return err
+		}
+	}
+	return m.g.SetExtraLoad(bus, m.extraBus[bus], m.extraBus[bus]*m.tanPhi)
+}
+
+func nearestIndex(pts []orb.Point, p orb.Point) int {
+	best, bestD := 0, math.Inf(1)
+	for i, q := range pts {
+		if d := (q[0]-p[0])*(q[0]-p[0]) + (q[1]-p[1])*(q[1]-p[1]); d < bestD {
+			best, bestD = i, d
+		}
+	}
+	return best
+}
+
+// solve sets the building loads of the moment and runs the power flow.
+func (m *gridModel) solve(now engine.Time) error {
+	at := m.env.Start.Add(now.Duration()).Sub(m.yearAt)
+	h0, g0 := m.h0.At(at), m.g0.At(at) // kW per MWh of annual consumption
+	for i, id := range m.syn.LoadBus {
+		mw := m.growth * (m.syn.ResidentialMWh[i]*h0 + m.syn.OtherMWh[i]*g0) / 1000
+		if err := m.g.SetBaseLoad(id, mw, mw*m.tanPhi); err != nil {
+			return err
+		}
+	}
+	if err := m.g.Step(m.step.Seconds() / 3600); err != nil {
+		// A power flow that does not converge is a finding, not a crash:
+		// it is counted (KPI failed_steps) and the run goes on.
+		m.failed++
+		return nil
+	}
+	m.record(now)
+	return nil
+}
+
+func (m *gridModel) record(now engine.Time) {
+	t := int64(now / engine.Second)
+	ser := &m.series
+	for i, v := range m.g.Vm {
+		ser.busT, ser.busID, ser.vm = append(ser.busT, t), append(ser.busID, int64(i+1)), append(ser.vm, v)
+	}
+	for k, l := range m.g.Loading {
+		ser.brT, ser.brIdx, ser.loading = append(ser.brT, t), append(ser.brIdx, int64(k+1)), append(ser.loading, l)
+	}
+	ser.lossT = append(ser.lossT, t)
+	ser.lossMW = append(ser.lossMW, m.g.LossMW)
+	ser.loadMW = append(ser.loadMW, m.g.LoadMW)
+}
+
+// KPIs of the grid over the run.
+func (m *gridModel) KPIs() []engine.KPI {
+	k := m.g.KPI
+	vmin := k.VminPU
+	if math.IsInf(vmin, 1) {
+		vmin = 0
+	}
+	return []engine.KPI{
+		{Name: "energy_served", Unit: "MWh", Value: k.ServedMWh},
+		{Name: "losses", Unit: "MWh", Value: k.LossMWh},
+		{Name: "peak_loading", Unit: "fraction of rating", Value: k.PeakLoading},
+		{Name: "min_voltage", Unit: "pu", Value: vmin},
+		{Name: "violation_hours", Unit: "h", Value: k.ViolationHours},
+		{Name: "failed_steps", Value: float64(m.failed)},
+		{Name: "buses", Value: float64(len(m.syn.Case.Buses))},
+		{Name: "secondary_substations", Value: float64(len(m.syn.LoadBus))},
+		{Name: "cable", Unit: "km", Value: m.syn.CableKm},
+	}
+}
+
+// Tables: the synthesized grid with geometry and its time series.
+func (m *gridModel) Tables() []*record.Table {
+	cs := m.syn.Case
+	buses := record.NewTable("grid_buses")
+	var ids []int64
+	var kinds []string
+	var kv []float64
+	var geoms []orb.Geometry
+	for i, b := range cs.Buses {
+		ids, kinds, kv = append(ids, int64(b.ID)), append(kinds, m.syn.BusKind[i].String()), append(kv, b.BaseKV)
+		geoms = append(geoms, m.syn.BusLonLat[i])
+	}
+	buses.Int("bus_id", "", ids)
+	buses.Str("kind", kinds)
+	buses.Float("base_kv", "kV", kv)
+	buses.Geom("geometry", geoms)
+
+	branches := record.NewTable("grid_branches")
+	var idx, from, to, circuits []int64
+	var rate []float64
+	var bgeoms []orb.Geometry
+	for k, br := range cs.Branches {
+		idx, from, to = append(idx, int64(k+1)), append(from, int64(br.From)), append(to, int64(br.To))
+		circuits, rate = append(circuits, int64(m.syn.Circuits[k])), append(rate, br.RateA)
+		bgeoms = append(bgeoms, orb.LineString(m.syn.BranchGeom[k]))
+	}
+	branches.Int("idx", "", idx)
+	branches.Int("from", "", from)
+	branches.Int("to", "", to)
+	branches.Str("kind", m.syn.BranchKind)
+	branches.Int("circuits", "", circuits)
+	branches.Float("rate", "MVA", rate)
+	branches.Geom("geometry", bgeoms)
+
+	ser := &m.series
+	bs := record.NewTable("grid_bus_series")
+	bs.Int("time_s", "s", ser.busT)
+	bs.Int("bus_id", "", ser.busID)
+	bs.Float("vm", "pu", ser.vm)
+	ls := record.NewTable("grid_branch_series")
+	ls.Int("time_s", "s", ser.brT)
+	ls.Int("idx", "", ser.brIdx)
+	ls.Float("loading", "fraction of rating", ser.loading)
+	ts := record.NewTable("grid_series")
+	ts.Int("time_s", "s", ser.lossT)
+	ts.Float("load", "MW", ser.loadMW)
+	ts.Float("losses", "MW", ser.lossMW)
+	return []*record.Table{buses, branches, bs, ls, ts}
+}
