@@ -81,8 +81,11 @@ type KPIs struct {
 	OverloadHours      []float64 // per branch: hours above MaxLoading (lines and transformers)
 }
 
-// NewGrid prepares a time series over c. Loads start at the case's Pd and
-// Qd with scale 1.
+// NewGrid prepares a time series over c with the given solver and limits.
+// Loads start at the case's Pd and Qd with scale 1; generators keep the
+// case's Pg and Qg (opt.EnforceQLimits is not applied in time series). The
+// first step starts from the case's voltages, or a flat start if
+// opt.FlatStart.
 func NewGrid(c *Case, method Method, limits Limits, opt Options) (*Grid, error) {
 	nb, nl := len(c.Buses), len(c.Branches)
 	g := &Grid{base: c, work: c.Clone(), method: method, opt: opt, limits: limits, dirty: true,
