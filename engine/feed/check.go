@@ -1,6 +1,7 @@
 package feed
 
 import (
+	"fmt"
 	"math"
 	"slices"
 	"sync"
@@ -65,6 +66,7 @@ type Counts struct {
 	Duplicate   uint64            `json:"duplicate"`
 	Quarantined uint64            `json:"quarantined"`
 	ByReason    map[string]uint64 `json:"quarantined_by_reason,omitempty"`
+	Examples    []string          `json:"quarantined_examples,omitempty"`
 }
 
 // sensorState is what the Checker remembers of one (sensor, quantity).
@@ -95,6 +97,8 @@ type Checker struct {
 	state  map[stateKey]*sensorState
 	counts [4]uint64
 	reason [numReasons]uint64
+	// examples are the first quarantined observations, for the report.
+	examples []string
 }
 
 // DefaultLimits are plausibility ranges for the project's quantities,
@@ -132,6 +136,9 @@ func (c *Checker) Check(o *Observation) (Verdict, Reason) {
 	c.counts[v]++
 	if v == Quarantined {
 		c.reason[r]++
+		if len(c.examples) < 20 {
+			c.examples = append(c.examples, fmt.Sprintf("%s %s %s=%g %s at %v", r, o.Sensor, o.Quantity, o.Value, o.Unit, o.Time))
+		}
 	}
 	return v, r
 }
@@ -239,6 +246,7 @@ func (c *Checker) Counts() Counts {
 	defer c.mu.Unlock()
 	out := Counts{Applied: c.counts[Applied], Late: c.counts[Late], Duplicate: c.counts[Duplicate],
 		Quarantined: c.counts[Quarantined], ByReason: map[string]uint64{}}
+	out.Examples = append([]string(nil), c.examples...)
 	out.Received = out.Applied + out.Late + out.Duplicate + out.Quarantined
 	for r := ReasonNone + 1; r < numReasons; r++ {
 		if c.reason[r] > 0 {

@@ -20,6 +20,7 @@ type Live struct {
 	deliver func(*engine.Sim, engine.ModelID, *Observation) error
 	id      engine.ModelID
 	buf     []Observation
+	custom  bool // deliver was set by SetDeliver (called even without a Sim)
 	// OnApply, if set, is called after each delivered observation with the
 	// wall-clock time it reached state (latency measurement).
 	OnApply func(o *Observation, at time.Time)
@@ -31,7 +32,9 @@ func NewLive(name string, q *Queue, check *Checker, period engine.Time) *Live {
 }
 
 // SetDeliver replaces the delivery function.
-func (l *Live) SetDeliver(f func(*engine.Sim, engine.ModelID, *Observation) error) { l.deliver = f }
+func (l *Live) SetDeliver(f func(*engine.Sim, engine.ModelID, *Observation) error) {
+	l.deliver, l.custom = f, true
+}
 
 // Name implements engine.Model.
 func (l *Live) Name() string { return l.name }
@@ -53,7 +56,8 @@ func (l *Live) Handle(s *engine.Sim, ev engine.Event) error {
 }
 
 // Pump drains everything queued now and delivers it; it returns how many
-// observations it took. Handle calls it; a benchmark may call it directly.
+// observations it took. Handle calls it; a benchmark may call it directly
+// with a nil Sim (then only a delivery set by SetDeliver runs).
 func (l *Live) Pump(s *engine.Sim) (int, error) {
 	l.buf = l.q.Drain(l.buf[:0], cap(l.buf))
 	for i := range l.buf {
@@ -65,7 +69,7 @@ func (l *Live) Pump(s *engine.Sim) (int, error) {
 		if v != Applied && v != Late {
 			continue
 		}
-		if l.deliver != nil && s != nil {
+		if l.deliver != nil && (s != nil || l.custom) {
 			if err := l.deliver(s, l.id, o); err != nil {
 				return i, err
 			}

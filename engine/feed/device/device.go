@@ -128,6 +128,9 @@ func (d *Device) Reading() (t engine.Time, v float64, ok bool) {
 	v = d.truth(t)
 	if d.Kind != ParkingBay && d.Kind != InductionLoop {
 		v += d.Noise*d.rng.NormFloat64() + d.DriftDay*t.Seconds()/86400
+		if d.Kind == BinUltrasonic {
+			v = max(v, 0) // the distance sensor cannot see below the bin's floor
+		}
 	}
 	if d.battery <= 0 {
 		return t, v, false

@@ -1,0 +1,250 @@
+package mqtt
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	paho "github.com/eclipse/paho.mqtt.golang"
+
+	"citytwin/engine"
+	"citytwin/engine/feed"
+	"citytwin/engine/feed/codec"
+	"citytwin/engine/feed/device"
+)
+
+// mosquitto runs a Mosquitto broker on a free loopback port with its
+// configuration and persistence in dir.
+type mosquitto struct {
+	t    *testing.T
+	bin  string
+	conf string
+	port int
+	cmd  *exec.Cmd
+}
+
+func startMosquitto(t *testing.T) *mosquitto {
+	t.Helper()
+	bin, err := exec.LookPath("mosquitto")
+	if err != nil {
+		for _, p := range []string{"/usr/sbin/mosquitto", "/usr/local/sbin/mosquitto"} {
+			if _, err := os.Stat(p); err == nil {
+				bin = p
+			}
+		}
+	}
+	if bin == "" {
+		t.Skip("mosquitto not installed")
+	}
+	dir := t.TempDir()
+	m := &mosquitto{t: t, bin: bin, port: freePort(t), conf: filepath.Join(dir, "mosquitto.conf")}
+	conf := fmt.Sprintf("listener %d 127.0.0.1\nallow_anonymous true\npersistence true\npersistence_location %s/\n"+
+		"max_queued_messages 0\nmax_inflight_messages 0\nlog_dest none\nuser root\n", m.port, dir)
+	if err := os.WriteFile(m.conf, []byte(conf), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	m.start()
+	t.Cleanup(m.stop)
+	return m
+}
+
+func freePort(t *testing.T) int {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
+}
+
+func (m *mosquitto) url() string { return "tcp://127.0.0.1:" + strconv.Itoa(m.port) }
+
+func (m *mosquitto) start() {
+	m.cmd = exec.Command(m.bin, "-c", m.conf)
+	if err := m.cmd.Start(); err != nil {
+		m.t.Fatal(err)
+	}
+	for i := 0; i < 100; i++ { // up to 5 s for the port to open
+		if c, err := net.Dial("tcp", "127.0.0.1:"+strconv.Itoa(m.port)); err == nil {
+			c.Close()
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	m.t.Fatal("mosquitto did not start")
+}
+
+// stop ends the broker with SIGTERM, which makes it save its persistence.
+func (m *mosquitto) stop() {
+	if m.cmd == nil || m.cmd.Process == nil {
+		return
+	}
+	m.cmd.Process.Signal(syscall.SIGTERM)
+	m.cmd.Wait()
+	m.cmd = nil
+}
+
+// tally records what reached state.
+type tally struct {
+	mu      sync.Mutex
+	applied map[feed.Key]int
+}
+
+func (ta *tally) deliver(_ *engine.Sim, _ engine.ModelID, o *feed.Observation) error {
+	ta.mu.Lock()
+	ta.applied[o.Key()]++
+	ta.mu.Unlock()
+	return nil
+}
+
+// runEndToEnd publishes the messages of a virtual fleet at QoS 1 to the
+// broker at url, optionally restarting the broker halfway, and checks that
+// every message is accounted for: the primary reading of each message
+// reached state exactly once, and received = applied + late + duplicate +
+// quarantined.
+func runEndToEnd(t *testing.T, url string, restart func()) {
+	epoch := feed.Epoch(time.Date(2024, 3, 22, 6, 0, 0, 0, time.UTC).UnixMicro())
+	q := feed.NewQueue(1<<14, feed.Block)
+	check := feed.NewChecker(nil)
+	id := "twin-e2e-" + strconv.Itoa(freePortNoT())
+	sub := NewSubscriber(Config{Broker: url, ClientID: id, QoS: 1, CleanSession: false},
+		SubscriberOptions{Topics: []string{"city/#"}, Model: "city", Epoch: epoch}, q, check)
+	if err := sub.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer sub.Close()
+	pub, err := NewPublisher(Config{Broker: url, ClientID: id + "-devices", QoS: 1, CleanSession: false})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pub.Close()
+
+	fleet := &device.Fleet{Epoch: epoch}
+	kinds := []device.Kind{device.InductionLoop, device.ParkingBay, device.BinUltrasonic, device.SmartMeter, device.PressureLogger}
+	for i := 0; i < 50; i++ {
+		k := kinds[i%len(kinds)]
+		fleet.Devices = append(fleet.Devices, device.New(device.Spec{ID: fmt.Sprintf("%s-%d", k, i), Kind: k,
+			Interval: engine.Minute, Base: 30, Noise: 0.5, Dropout: 0.05}, rand.New(rand.NewPCG(1, uint64(i))), 0))
+	}
+	sent := map[feed.Key]bool{}
+	var tokens []paho.Token
+	publish := func(until engine.Time) {
+		err := fleet.Emit(until, func(m *device.Message) error {
+			qty, _ := m.Device.Quantity()
+			sent[feed.Key{Sensor: m.Device.ID, Quantity: qty, Time: m.Time}] = true
+			tokens = append(tokens, pub.Publish(m.Topic, append([]byte(nil), m.Payload...)))
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	ta := &tally{applied: map[feed.Key]int{}}
+	live := feed.NewLive("live", q, check, engine.Second)
+	live.SetDeliver(ta.deliver)
+
+	publish(20 * engine.Minute)
+	if restart != nil {
+		waitTokens(t, tokens)
+		restart()
+	}
+	publish(40 * engine.Minute)
+	// Malformed and implausible messages: quarantined, never applied.
+	for i := 0; i < 3; i++ {
+		tokens = append(tokens, pub.Publish("city/junk/senml", []byte(`[{"bn":"junk:","v":`)))
+	}
+	for i := 0; i < 2; i++ {
+		tokens = append(tokens, pub.Publish("city/bad-bin/senml",
+			codec.AppendSenML(nil, "bad-bin:", epoch.Unix(engine.Time(i)*engine.Minute), codec.SenMLRecord{Name: feed.QtyFill, Unit: "%", Value: 500})))
+	}
+	waitTokens(t, tokens)
+
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		if _, err := live.Pump(nil); err != nil {
+			t.Fatal(err)
+		}
+		ta.mu.Lock()
+		done := 0
+		for k := range sent {
+			if ta.applied[k] > 0 {
+				done++
+			}
+		}
+		ta.mu.Unlock()
+		if done == len(sent) || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	live.Pump(nil)
+	for k := range sent {
+		if n := ta.applied[k]; n != 1 {
+			t.Errorf("%v applied %d times, want 1", k, n)
+		}
+	}
+	c := check.Counts()
+	if c.Received != c.Applied+c.Late+c.Duplicate+c.Quarantined {
+		t.Errorf("counts do not add up: %+v", c)
+	}
+	if c.ByReason["decode"] != 3 || c.ByReason["range"] != 2 || c.Quarantined != 5 {
+		t.Errorf("quarantined %v, want 3 decode and 2 range", c.ByReason)
+	}
+	if got := uint64(len(ta.applied)); got != c.Applied+c.Late {
+		t.Errorf("%d keys reached state, checker applied %d + late %d", got, c.Applied, c.Late)
+	}
+	t.Logf("%d messages published (%d readings), %d MQTT messages received, checker %+v, queue %+v",
+		len(tokens), len(sent), sub.Messages(), c, q.Stats())
+}
+
+func freePortNoT() int {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
+}
+
+func waitTokens(t *testing.T, tokens []paho.Token) {
+	t.Helper()
+	for i, tok := range tokens {
+		if err := wait(tok, 20*time.Second, "publish"); err != nil {
+			t.Fatalf("message %d: %v", i, err)
+		}
+	}
+}
+
+func TestEndToEndMosquitto(t *testing.T) {
+	m := startMosquitto(t)
+	runEndToEnd(t, m.url(), nil)
+}
+
+// TestEndToEndMosquittoRestart stops the broker after the first half of
+// the messages and starts it again: the persistent sessions of the
+// subscriber (CleanSession false, fixed client id) and Mosquitto's
+// persistence carry the queued messages across.
+func TestEndToEndMosquittoRestart(t *testing.T) {
+	m := startMosquitto(t)
+	runEndToEnd(t, m.url(), func() {
+		m.stop()
+		m.start()
+	})
+}
+
+func TestEndToEndEmbedded(t *testing.T) {
+	b, err := StartBroker("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	runEndToEnd(t, b.URL(), nil)
+}
