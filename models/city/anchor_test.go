@@ -189,9 +189,6 @@ func TestDrivableKmMatchesNetconvert(t *testing.T) {
 	if _, err := exec.LookPath("netconvert"); err != nil {
 		t.Skip("netconvert not installed (Debian package sumo)")
 	}
-	if testing.Short() {
-		t.Skip("netconvert takes seconds")
-	}
 	for _, file := range []string{osterbroXML, lyngbyXML} {
 		t.Run(filepath.Base(file), func(t *testing.T) {
 			ours := load(t, file).Summary().DrivableKm

@@ -47,8 +47,17 @@ func newSpatialIndex(g *RoadGraph) *spatialIndex {
 	}
 	ix.minX, ix.minY = b.Min[0], b.Min[1]
 	w, h := b.Max[0]-b.Min[0], b.Max[1]-b.Min[1]
-	ix.cellM = math.Max(indexCellM, math.Sqrt(w*h/maxIndexCells))
-	ix.cellM = math.Max(ix.cellM, math.Max(w, h)/maxIndexCells) // thin extracts
+	// At most maxIndexCells cells, and not many more than segments, so
+	// that a search through empty cells stays cheap on sparse extracts.
+	nseg := 0
+	for e, geom := range g.Geom {
+		if g.InSCC[e] {
+			nseg += len(geom) - 1
+		}
+	}
+	maxCells := math.Min(maxIndexCells, math.Max(1024, 4*float64(nseg)))
+	ix.cellM = math.Max(indexCellM, math.Sqrt(w*h/maxCells))
+	ix.cellM = math.Max(ix.cellM, math.Max(w, h)/maxCells) // thin extracts
 	ix.nx = int(w/ix.cellM) + 1
 	ix.ny = int(h/ix.cellM) + 1
 	var segCell []int32
