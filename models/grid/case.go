@@ -60,14 +60,15 @@ type Branch struct {
 	R, X, B             float64 // series resistance and reactance, total line charging susceptance, pu
 	RateA, RateB, RateC float64 // MVA ratings; 0 means unlimited
 	Ratio               float64 // off-nominal tap ratio at the from end; 0 means a line (ratio 1)
-	Angle               float64 // phase shift, degrees (positive: from-bus voltage leads)
+	Angle               float64 // phase shift, degrees; positive delays the from side (the from-end voltage is divided by ratio·e^{j·angle})
 	InService           bool
 	AngMin, AngMax      float64 // angle difference limits, degrees
 }
 
-// IsTransformer reports whether the branch has an off-nominal ratio or a
-// phase shift.
-func (br *Branch) IsTransformer() bool { return (br.Ratio != 0 && br.Ratio != 1) || br.Angle != 0 }
+// IsTransformer reports whether the branch is a transformer: in MATPOWER's
+// convention a line has ratio 0, so any ratio (1 included) or a phase
+// shift marks a transformer.
+func (br *Branch) IsTransformer() bool { return br.Ratio != 0 || br.Angle != 0 }
 
 // Case is a power-flow case: the content of a MATPOWER case file.
 type Case struct {
