@@ -63,7 +63,11 @@ Warnings (unbalanced system, negative pressures) are printed on stderr.`,
 				return err
 			}
 			printWaterWarnings(cmd, warns)
-			return res.Write(out, f)
+			if err := res.Write(out, f); err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "%s: %d reporting periods written to %s (%d warnings)\n", args[0], res.Periods(), out, len(warns))
+			return nil
 		},
 	}
 	cmd.Flags().StringVar(&out, "out", "", "output folder (created if missing)")

@@ -62,6 +62,17 @@ func (r *Results) unitNames() (flow, length, pressure, velocity string) {
 	return
 }
 
+// Periods is the number of reporting periods recorded.
+func (r *Results) Periods() int {
+	n := 0
+	for i, t := range r.nodeTime {
+		if i == 0 || t != r.nodeTime[i-1] {
+			n++
+		}
+	}
+	return n
+}
+
 // Tables returns the node and link tables.
 func (r *Results) Tables() (nodes, links *record.Table) {
 	flow, length, pressure, velocity := r.unitNames()
