@@ -133,8 +133,8 @@ func (s *Newton) Solve(v, sbus []complex128, tol float64, maxIter int) (iters in
 		}
 		iters++
 		s.assemble(v)
-		if err := s.factor(); err != nil {
-			return iters, normF, fmt.Errorf("%w: Jacobian: %w", ErrNotConverged, err)
+		if err := s.factor(); err != nil { // an island without a slack, or a collapsed voltage
+			return iters, normF, fmt.Errorf("%w; singular Jacobian: %w", s.failure(iters, normF, worst), err)
 		}
 		for k, x := range s.f {
 			s.dx[k] = -x
