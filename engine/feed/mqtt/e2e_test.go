@@ -24,14 +24,14 @@ import (
 // mosquitto runs a Mosquitto broker on a free loopback port with its
 // configuration and persistence in dir.
 type mosquitto struct {
-	t    *testing.T
+	t    testing.TB
 	bin  string
 	conf string
 	port int
 	cmd  *exec.Cmd
 }
 
-func startMosquitto(t *testing.T) *mosquitto {
+func startMosquitto(t testing.TB) *mosquitto {
 	t.Helper()
 	bin, err := exec.LookPath("mosquitto")
 	if err != nil {
@@ -56,7 +56,7 @@ func startMosquitto(t *testing.T) *mosquitto {
 	return m
 }
 
-func freePort(t *testing.T) int {
+func freePort(t testing.TB) int {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
