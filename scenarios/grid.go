@@ -1,9 +1,11 @@
 package scenarios
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"os"
+	"slices"
 	"time"
 
 	"github.com/goccy/go-yaml/ast"
@@ -49,6 +51,16 @@ type gridModel struct {
 	lvXY     []orb.Point     // LV buses' positions, by LoadBus index
 	series   gridSeries
 	failed   int
+	outages  []gridOutage // line_outage changes, in time order
+	next     int
+}
+
+// gridOutage switches branch row k (0-based) out of or back into service
+// at time at, effective from the first power flow at or after it.
+type gridOutage struct {
+	at engine.Time
+	k  int
+	on bool
 }
 
 type extraLoad struct {
@@ -126,6 +138,24 @@ func buildGrid(env *Env, key string, node ast.Node) (engine.Model, error) {
 	for _, id := range syn.LoadBus {
 		m.lvXY = append(m.lvXY, syn.BusXY[id-1])
 	}
+	for _, ch := range env.Scenario.ChangesFor("grid") {
+		switch ch.Kind {
+		case "load_growth":
+			if ch.Factor <= 0 {
+				return nil, env.Invalid(ch.key+".factor", "want a positive factor")
+			}
+			m.growth *= ch.Factor
+		case "line_outage":
+			if ch.Branch < 1 || ch.Branch > len(syn.Case.Branches) {
+				return nil, env.Invalid(ch.key+".branch", "no branch %d: the synthesized grid has %d (see grid_branches)", ch.Branch, len(syn.Case.Branches))
+			}
+			m.outages = append(m.outages, gridOutage{at: engine.FromDuration(ch.At.Offset), k: ch.Branch - 1})
+			if ch.Until.Set {
+				m.outages = append(m.outages, gridOutage{at: engine.FromDuration(ch.Until.Offset), k: ch.Branch - 1, on: true})
+			}
+		}
+	}
+	slices.SortStableFunc(m.outages, func(a, b gridOutage) int { return cmp.Compare(a.at, b.at) })
 	return m, nil
 }
 
@@ -189,6 +219,13 @@ func nearestIndex(pts []orb.Point, p orb.Point) int {
 
 // solve sets the building loads of the moment and runs the power flow.
 func (m *gridModel) solve(now engine.Time) error {
+	for m.next < len(m.outages) && m.outages[m.next].at <= now {
+		o := m.outages[m.next]
+		if err := m.g.SetBranchInService(o.k, o.on); err != nil {
+			return err
+		}
+		m.next++
+	}
 	at := m.env.Start.Add(now.Duration()).Sub(m.yearAt)
 	h0, g0 := m.h0.At(at), m.g0.At(at) // kW per MWh of annual consumption
 	for i, id := range m.syn.LoadBus {

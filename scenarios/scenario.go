@@ -35,6 +35,10 @@ type Scenario struct {
 	Models      map[string]ast.Node `yaml:"models"`
 	Feeds       []ast.Node          `yaml:"feeds"`
 	Outputs     Outputs             `yaml:"outputs"`
+	// Extends names a base scenario this one is a variant of (see
+	// loadWithBase); Changes are the variant's what-if changes.
+	Extends string   `yaml:"extends"`
+	Changes []Change `yaml:"changes"`
 
 	// Path is the file the scenario was read from; SHA256 its content's
 	// hash; Dir the folder relative paths in it are resolved against.
@@ -45,6 +49,7 @@ type Scenario struct {
 	StartTime time.Time `yaml:"-"`
 
 	positions map[string]string // key path -> "file:line:col", for later errors
+	where     string            // the file as errors name it
 }
 
 // CityConfig names the city's OSM extract.
@@ -70,11 +75,23 @@ func Load(path string) (*Scenario, error) {
 // Parse decodes and validates a scenario from data; path names it in
 // errors and anchors relative paths.
 func Parse(path string, data []byte) (*Scenario, error) {
+	// Hash the file as written; decode it merged with its base.
+	sum := sha256.Sum256(data)
+	merged, err := loadWithBase(path, data, map[string]bool{})
+	if err != nil {
+		return nil, err
+	}
+	where := path
+	if string(merged) != string(data) {
+		// Positions in errors then refer to the merged document: say so.
+		where = path + " (merged with its base)"
+		data = merged
+	}
 	var sc Scenario
 	if err := yaml.UnmarshalWithOptions(data, &sc, yaml.Strict()); err != nil {
-		return nil, yamlError(path, err)
+		return nil, yamlError(where, err)
 	}
-	sum := sha256.Sum256(data)
+	sc.where = where
 	sc.Path, sc.SHA256, sc.Dir = path, hex.EncodeToString(sum[:]), filepath.Dir(path)
 	if err := sc.validate(data); err != nil {
 		return nil, err
@@ -96,7 +113,7 @@ func yamlError(path string, err error) error {
 
 // fieldError names a key of the scenario with its position when known.
 func (sc *Scenario) fieldError(key, format string, args ...any) error {
-	where := sc.Path
+	where := sc.where
 	if pos, ok := sc.positions[key]; ok {
 		where = pos
 	}
@@ -104,7 +121,7 @@ func (sc *Scenario) fieldError(key, format string, args ...any) error {
 }
 
 func (sc *Scenario) validate(data []byte) error {
-	sc.positions = keyPositions(sc.Path, data)
+	sc.positions = keyPositions(sc.where, data)
 	if sc.Name == "" {
 		return sc.fieldError("name", "missing required field")
 	}
@@ -134,6 +151,9 @@ func (sc *Scenario) validate(data []byte) error {
 			return sc.fieldError("models."+name, "unknown model (known: %s)", knownModels())
 		}
 	}
+	if err := sc.checkChanges(); err != nil {
+		return err
+	}
 	if sc.Outputs.Format == "" {
 		sc.Outputs.Format = "arrow"
 	}
@@ -162,5 +182,5 @@ func (sc *Scenario) Position(key string) string {
 	if pos, ok := sc.positions[key]; ok {
 		return pos
 	}
-	return sc.Path
+	return sc.where
 }

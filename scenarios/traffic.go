@@ -1,7 +1,11 @@
 package scenarios
 
 import (
+	"fmt"
+	"math"
+	"math/rand/v2"
 	"os"
+	"strings"
 
 	"github.com/goccy/go-yaml/ast"
 
@@ -34,8 +38,10 @@ type trafficModel struct {
 	env   *Env
 	cfg   traffic.Config
 	net   *traffic.Network
-	trips []traffic.TripLL
-	c     trafficConfig
+	trips   []traffic.TripLL
+	c       trafficConfig
+	whatIfs []traffic.WhatIf
+	scale   float64 // demand factor of scale_demand changes (1 = none)
 	*traffic.Model
 }
 
@@ -66,7 +72,10 @@ func buildTraffic(env *Env, key string, node ast.Node) (engine.Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := &trafficModel{env: env, cfg: cfg, net: net, c: c}
+	m := &trafficModel{env: env, cfg: cfg, net: net, c: c, scale: 1}
+	if err := m.changes(env); err != nil {
+		return nil, err
+	}
 	if c.Demand.Trips != "" {
 		path := env.Scenario.Resolve(c.Demand.Trips)
 		f, err := os.Open(path)
@@ -89,8 +98,8 @@ func (m *trafficModel) Init(s *engine.Sim, id engine.ModelID) error {
 	if err != nil {
 		return err
 	}
-	trips := m.trips
-	if n := m.c.Demand.RandomTrips; n > 0 {
+	trips := scaleTrips(m.trips, m.scale, s.Stream("traffic/scale"))
+	if n := int(math.Round(float64(m.c.Demand.RandomTrips) * m.scale)); n > 0 {
 		trips = append(trips, traffic.RandomTrips(m.net, n, m.c.Demand.DepartWithin.D.Seconds(), m.c.Demand.MinDistanceM, nil, s.Stream("traffic/demand"))...)
 	}
 	snapped, err := traffic.SnapTrips(trips, traffic.SnapCity(m.env.City))
@@ -102,6 +111,11 @@ func (m *trafficModel) Init(s *engine.Sim, id engine.ModelID) error {
 			return err
 		}
 	}
+	for _, w := range m.whatIfs {
+		if !t.Schedule(w) {
+			return fmt.Errorf("traffic: what-if %+v refused", w)
+		}
+	}
 	m.Model = traffic.NewModel(t)
 	if _, ok := s.ModelByName("parking"); !ok {
 		// Without parking, arrivals are messages to traffic itself, so
@@ -109,4 +123,77 @@ func (m *trafficModel) Init(s *engine.Sim, id engine.ModelID) error {
 		m.Model.ArrivalsTo = "traffic"
 	}
 	return m.Model.Init(s, id)
+}
+
+// changes turns the scenario's traffic changes into the model's what-ifs,
+// resolving streets by name or OSM way id; a street the city lacks is an
+// error that names it.
+func (m *trafficModel) changes(env *Env) error {
+	g := env.City.Roads
+	for _, ch := range env.Scenario.ChangesFor("traffic") {
+		if ch.Kind == "scale_demand" {
+			if ch.Factor <= 0 {
+				return env.Invalid(ch.key+".factor", "want a positive factor")
+			}
+			m.scale *= ch.Factor
+			continue
+		}
+		var edges []int32
+		for e := 0; e < g.NumEdges(); e++ {
+			if ch.Way != 0 && g.WayOSM[e] == ch.Way || ch.Street != "" && strings.EqualFold(g.Name[e], ch.Street) {
+				edges = append(edges, int32(e))
+			}
+		}
+		if len(edges) == 0 {
+			what := fmt.Sprintf("street %q", ch.Street)
+			if ch.Way != 0 {
+				what = fmt.Sprintf("way %d", ch.Way)
+			}
+			return env.Invalid(ch.key, "%s: no drivable road of that name or id in %s", what, env.City.Name)
+		}
+		at, until := ch.At.Offset.Seconds(), ch.Until.Offset.Seconds()
+		for _, e := range edges {
+			w := traffic.WhatIf{AtS: at, UntilS: until, Edge: e}
+			switch ch.Kind {
+			case "close_street":
+				w.Kind = traffic.CloseEdge
+			case "close_lane":
+				w.Kind = traffic.CloseLane
+				if ch.Lane != nil {
+					w.Lane = int8(*ch.Lane)
+				}
+				if int(w.Lane) >= int(g.Lanes[e]) {
+					continue // this direction has fewer lanes
+				}
+			case "speed_limit":
+				if ch.KMH <= 0 {
+					return env.Invalid(ch.key+".kmh", "want a positive speed")
+				}
+				w.Kind, w.SpeedMps = traffic.SpeedLimit, ch.KMH/3.6
+			}
+			m.whatIfs = append(m.whatIfs, w)
+		}
+	}
+	return nil
+}
+
+// scaleTrips keeps a share f of the trips (f < 1, a random subset) or adds
+// copies of randomly drawn trips (f > 1), in the file's order.
+func scaleTrips(trips []traffic.TripLL, f float64, rng *rand.Rand) []traffic.TripLL {
+	if f == 1 || len(trips) == 0 {
+		return trips
+	}
+	var out []traffic.TripLL
+	for _, tr := range trips {
+		if f < 1 && rng.Float64() >= f {
+			continue
+		}
+		out = append(out, tr)
+	}
+	for extra := int(math.Round(float64(len(trips)) * (f - 1))); extra > 0; extra-- {
+		tr := trips[rng.IntN(len(trips))]
+		tr.ID += fmt.Sprintf("+%d", extra)
+		out = append(out, tr)
+	}
+	return out
 }

@@ -1,8 +1,10 @@
 package scenarios
 
 import (
+	"cmp"
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/goccy/go-yaml/ast"
 	"github.com/paulmach/orb"
@@ -49,9 +51,20 @@ type waterModel struct {
 	// KPIs
 	minPressure float64
 	pumpKWh     float64
+	leakM3      float64 // emitter (leak, burst) outflow
+	lastLeakCFS float64
 	lastPumpKW  []float64
 	lastT       int64
 	solves      int
+	actions     []waterAction // what-if changes, in time order
+	nextAction  int
+}
+
+// waterAction is one what-if change at a time (s from the start). It takes
+// effect at the first hydraulic time at or after that time.
+type waterAction struct {
+	at    int64
+	apply func(*water.Simulator) error
 }
 
 // waterSeries is the long node/link time series, struct of arrays.
@@ -66,6 +79,9 @@ type waterSeries struct {
 }
 
 const kindWaterSolve engine.Kind = 1500
+
+// m3PerFt3 converts cubic feet to cubic metres.
+const m3PerFt3 = 0.028316846592
 
 func buildWater(env *Env, key string, node ast.Node) (engine.Model, error) {
 	var c waterConfig
@@ -100,6 +116,9 @@ func buildWater(env *Env, key string, node ast.Node) (engine.Model, error) {
 	}
 	if m.reportS <= 0 {
 		m.reportS = 3600
+	}
+	if err := m.changes(env); err != nil {
+		return nil, err
 	}
 	m.lonlat = placeNetwork(env, net, c.Place)
 	m.lastPumpKW = make([]float64, len(net.Links))
@@ -185,6 +204,12 @@ func (m *waterModel) Handle(s *engine.Sim, ev engine.Event) error {
 		return nil
 	}
 	now := int64(s.Now() / engine.Second)
+	for m.nextAction < len(m.actions) && m.actions[m.nextAction].at <= now {
+		if err := m.actions[m.nextAction].apply(m.sim); err != nil {
+			return fmt.Errorf("water: change at %d s: %w", m.actions[m.nextAction].at, err)
+		}
+		m.nextAction++
+	}
 	if err := m.sim.Solve(); err != nil {
 		return fmt.Errorf("water: t=%d s: %w", now, err)
 	}
@@ -210,6 +235,11 @@ func (m *waterModel) account(now int64) {
 		if m.net.PumpOf(k) >= 0 {
 			m.pumpKWh += m.lastPumpKW[k] * dt
 		}
+	}
+	m.leakM3 += m.lastLeakCFS * float64(now-m.lastT) * m3PerFt3
+	m.lastLeakCFS = 0
+	for i := 0; i < m.net.NJuncs; i++ {
+		m.lastLeakCFS += m.sim.EmitterFlow(i) / m.net.Options.Units.FlowFactor
 	}
 	m.lastT = now
 	for i := 0; i < m.net.NJuncs; i++ {
@@ -264,6 +294,7 @@ func (m *waterModel) KPIs() []engine.KPI {
 	return []engine.KPI{
 		{Name: "min_junction_pressure", Unit: pressureUnit(u), Value: minP},
 		{Name: "pump_energy", Unit: "kWh", Value: m.pumpKWh},
+		{Name: "leak_outflow", Unit: "m3", Value: m.leakM3},
 		{Name: "hydraulic_solves", Value: float64(m.solves)},
 		{Name: "warnings", Value: float64(len(m.sim.Warnings))},
 	}
@@ -349,4 +380,46 @@ func pressureUnit(u water.Units) string {
 		return "ft"
 	}
 	return "psi"
+}
+
+// changes turns the scenario's water changes into timed actions; a node or
+// link the network lacks is an error that names it.
+func (m *waterModel) changes(env *Env) error {
+	for _, ch := range env.Scenario.ChangesFor("water") {
+		at, until := int64(ch.At.Offset.Seconds()), int64(ch.Until.Offset.Seconds())
+		add := func(do, undo func(*water.Simulator) error) {
+			m.actions = append(m.actions, waterAction{at: at, apply: do})
+			if ch.Until.Set {
+				m.actions = append(m.actions, waterAction{at: until, apply: undo})
+			}
+		}
+		switch ch.Kind {
+		case "pipe_burst":
+			i, ok := m.net.NodeIndex(ch.Node)
+			if !ok || i >= m.net.NJuncs {
+				return env.Invalid(ch.key+".node", "no junction %q in the water network", ch.Node)
+			}
+			if ch.Coefficient <= 0 {
+				return env.Invalid(ch.key+".coefficient", "want a positive emitter coefficient")
+			}
+			old := m.net.Nodes[i].Emitter
+			add(func(s *water.Simulator) error { return s.SetEmitter(i, ch.Coefficient) },
+				func(s *water.Simulator) error { return s.SetEmitter(i, old) })
+		case "close_pipe", "pump_outage":
+			k, ok := m.net.LinkIndex(ch.Link)
+			if !ok || ch.Kind == "pump_outage" && m.net.PumpOf(k) < 0 {
+				return env.Invalid(ch.key+".link", "no %s %q in the network", map[bool]string{true: "pump", false: "link"}[ch.Kind == "pump_outage"], ch.Link)
+			}
+			add(func(s *water.Simulator) error { return s.SetLinkOpen(k, false) },
+				func(s *water.Simulator) error { return s.SetLinkOpen(k, true) })
+		case "water_demand":
+			if ch.Factor <= 0 {
+				return env.Invalid(ch.key+".factor", "want a positive factor")
+			}
+			add(func(s *water.Simulator) error { return s.SetDemandMultiplier(ch.Factor) },
+				func(s *water.Simulator) error { return s.SetDemandMultiplier(1) })
+		}
+	}
+	slices.SortStableFunc(m.actions, func(a, b waterAction) int { return cmp.Compare(a.at, b.at) })
+	return nil
 }

@@ -1,0 +1,73 @@
+package scenarios
+
+import (
+	"io"
+
+	"github.com/goccy/go-yaml/ast"
+
+	"citytwin/engine"
+	"citytwin/engine/record"
+	"citytwin/models/parking"
+)
+
+func init() { registerModel("parking", buildParking) }
+
+// parkingConfig is the scenario's models.parking section.
+type parkingConfig struct {
+	Guidance            string   `yaml:"guidance"`             // none (default), nearest or score
+	EstimateResidential *bool    `yaml:"estimate_residential"` // kerb parking along untagged residential streets (default true)
+	Background          float64  `yaml:"background_per_h"`     // background arrivals per hour (default 0)
+	EVShare             *float64 `yaml:"ev_share"`             // share of arrivals that are EVs wanting to charge (default 0.1)
+	MaxWalkM            float64  `yaml:"max_walk_m"`
+	MaxSearch           Duration `yaml:"max_search"`
+	Sample              Duration `yaml:"sample"` // occupancy series interval (default 5m)
+	Events              *bool    `yaml:"events"` // keep the parking events table (default true)
+}
+
+// parkingModel adapts models/parking to the scenario: it is the model
+// itself, built from the city with the section's settings.
+type parkingModel struct{ *parking.Model }
+
+func buildParking(env *Env, key string, node ast.Node) (engine.Model, error) {
+	var c parkingConfig
+	if err := env.Decode(node, &c); err != nil {
+		return nil, err
+	}
+	g, err := parking.ParseGuidance(c.Guidance)
+	if err != nil {
+		return nil, env.Invalid(key+".guidance", "%v", err)
+	}
+	if c.Background < 0 || c.MaxWalkM < 0 {
+		return nil, env.Invalid(key, "background_per_h and max_walk_m must not be negative")
+	}
+	cfg := parking.Config{Guidance: g, Background: c.Background, MaxWalkM: c.MaxWalkM, EVShare: 0.1,
+		MaxSearchS: c.MaxSearch.D.Seconds(), SampleS: c.Sample.D.Seconds(), EventsTable: true}
+	if c.EVShare != nil {
+		if *c.EVShare < 0 || *c.EVShare > 1 {
+			return nil, env.Invalid(key+".ev_share", "want a share between 0 and 1, got %v", *c.EVShare)
+		}
+		cfg.EVShare = *c.EVShare
+	}
+	if c.Events != nil {
+		cfg.EventsTable = *c.Events
+	}
+	st := env.Start
+	cfg.DayOffsetS = float64(st.Hour()*3600 + st.Minute()*60 + st.Second())
+	opt := parking.SupplyOptions{EstimateResidential: c.EstimateResidential == nil || *c.EstimateResidential}
+	m, err := parking.New(env.City, parking.SupplyFromCity(env.City, opt), cfg, nil)
+	if err != nil {
+		return nil, err
+	}
+	return parkingModel{m}, nil
+}
+
+// The adapter reports and checkpoints through the model.
+var (
+	_ engine.Reporter = parkingModel{}
+	_ engine.Stater   = parkingModel{}
+)
+
+func (p parkingModel) KPIs() []engine.KPI          { return p.Model.KPIs() }
+func (p parkingModel) Tables() []*record.Table     { return p.Model.Tables() }
+func (p parkingModel) SaveState(w io.Writer) error { return p.Model.SaveState(w) }
+func (p parkingModel) LoadState(r io.Reader) error { return p.Model.LoadState(r) }
