@@ -35,9 +35,9 @@ type trafficConfig struct {
 // (its vehicles' speed factors and the random trips come from the run's
 // streams) and delegates to it.
 type trafficModel struct {
-	env   *Env
-	cfg   traffic.Config
-	net   *traffic.Network
+	env     *Env
+	cfg     traffic.Config
+	net     *traffic.Network
 	trips   []traffic.TripLL
 	c       trafficConfig
 	whatIfs []traffic.WhatIf
