@@ -193,10 +193,12 @@ func (s *fastXML) attribute(elem []byte) error {
 
 func isSpace(c byte) bool { return c == ' ' || c == '\n' || c == '\t' || c == '\r' }
 
+// attr returns the value of attribute key; of a repeated attribute the
+// last, as encoding/xml does.
 func (s *fastXML) attr(key string) ([]byte, bool) {
-	for _, a := range s.attrs {
-		if string(a.key) == key {
-			return a.val, true
+	for i := len(s.attrs) - 1; i >= 0; i-- {
+		if string(s.attrs[i].key) == key {
+			return s.attrs[i].val, true
 		}
 	}
 	return nil, false
