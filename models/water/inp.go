@@ -48,7 +48,7 @@ const maxInpLine = 1 << 20
 func Load(path string) (*Network, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, err
+		return nil, &InputError{File: path, Err: err}
 	}
 	defer f.Close()
 	net, err := Parse(f)
