@@ -99,7 +99,12 @@ func (t *Traffic) mustStop(i, e, next int32, d, sp float64) bool {
 		return false // too close to stop: committed
 	}
 	my := etaAccel(d, sp, p.A)
-	for _, f := range foes {
+	right := t.v.turnRight[i]
+	left := t.net.foeLeft[t.net.foeStart[e]:]
+	for k, f := range foes {
+		if right && !left[k] {
+			continue
+		}
 		if ef := t.eta[f]; ef < my+t.cfg.CriticalGapS && ef > my-t.cfg.PassGapS {
 			return true
 		}

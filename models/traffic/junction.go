@@ -176,12 +176,15 @@ func (n *Network) buildFoes() {
 	m := len(n.From)
 	n.foeStart = make([]int32, m+1)
 	n.foe = n.foe[:0]
+	n.foeLeft = n.foeLeft[:0]
 	for e := int32(0); int(e) < m; e++ {
 		v := n.To[e]
 		if !n.Signal[v] && n.legs(v) >= 3 {
 			for _, f := range n.In(v) {
 				if f != e && n.From[f] != n.From[e] && n.yieldsTo(e, f) {
 					n.foe = append(n.foe, f)
+					d := normAngle(n.headIn[f] - n.headIn[e])
+					n.foeLeft = append(n.foeLeft, d >= -rightSideHiRd && d <= -rightSideLoRd)
 				}
 			}
 		}
@@ -233,31 +236,55 @@ func (n *Network) buildPriority() {
 			slow = slow && n.SpeedMps[e] < rblSpeedMps
 		}
 		n.rbl[v] = same && slow
-		a, b, best := int32(-1), int32(-1), math.Inf(1)
-		for i, e := range in {
-			if n.Rank[e] != top {
+		n.markMainRoad(v, top)
+	}
+}
+
+// markMainRoad marks the main road through node v: the straightest
+// movement from an approach of the highest class (preferring an exit of
+// that class), that approach, and the approach coming back from the exit
+// (the other direction of the same road). A roundabout entry thus gives
+// way to the circulating traffic, a side street to the through road.
+func (n *Network) markMainRoad(v int32, top int8) {
+	in := n.In(v)
+	bestIn, bestOut, best := int32(-1), int32(-1), math.Inf(1)
+	for _, e := range in {
+		if n.Rank[e] != top {
+			continue
+		}
+		if bestIn < 0 {
+			bestIn = e
+		}
+		for _, o := range n.Out(v) {
+			if n.To[o] == n.From[e] || !n.allowed(e, o) {
 				continue
 			}
-			if a < 0 {
-				a = e
+			score := math.Abs(n.turnAngle(e, o))
+			if n.Rank[o] < top {
+				score += math.Pi
 			}
-			for _, f := range in[i+1:] {
-				if n.Rank[f] != top {
-					continue
-				}
-				if dev := math.Pi - math.Abs(normAngle(n.headIn[e]-n.headIn[f])); dev < best {
-					a, b, best = e, f, dev
-				}
+			if score < best {
+				bestIn, bestOut, best = e, o, score
 			}
 		}
-		n.mainIn[a] = true
-		if b >= 0 {
-			n.mainIn[b] = true
+	}
+	if bestIn < 0 {
+		return
+	}
+	n.mainIn[bestIn] = true
+	if bestOut < 0 {
+		return
+	}
+	for _, f := range in {
+		if n.From[f] == n.To[bestOut] && n.Rank[f] == top {
+			n.mainIn[f] = true
 		}
 	}
 }
 
-// foes returns the edges a vehicle on e gives way to at the end of e.
+// foes returns the edges a vehicle on e gives way to at the end of e; a
+// vehicle turning right gives way only to those from its left (foeLeft),
+// whose stream it joins.
 func (n *Network) foes(e int32) []int32 { return n.foe[n.foeStart[e]:n.foeStart[e+1]] }
 
 // turnLanes is the range of lanes of e (0 = rightmost) that lead onto

@@ -47,6 +47,7 @@ type Network struct {
 	ctrlGroups []int8    // approach groups of each controller
 	foeStart   []int32   // edges e must yield to: foe[foeStart[e]:foeStart[e+1]]
 	foe        []int32
+	foeLeft    []bool // the foe comes from the left
 	rbl        []bool // node is right-before-left
 	mainIn     []bool // edge is a main-road approach of its end node
 }

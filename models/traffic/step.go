@@ -208,6 +208,7 @@ func (t *Traffic) setTurn(i int32) {
 		nx := t.arena[k+1]
 		v.turnLo[i], v.turnHi[i] = t.net.turnLanes(e, nx)
 		v.turnV[i] = t.net.turnSpeed(e, nx)
+		v.turnRight[i] = t.net.turnAngle(e, nx) < -straightRad
 		v.nextLo[i], v.nextHi[i] = 0, t.net.Lanes[nx]-1
 		if k+1 < v.rEnd[i]-1 {
 			v.nextLo[i], v.nextHi[i] = t.net.turnLanes(nx, t.arena[k+2])
@@ -215,6 +216,7 @@ func (t *Traffic) setTurn(i int32) {
 	} else {
 		v.turnLo[i], v.turnHi[i] = 0, t.net.Lanes[e]-1
 		v.turnV[i] = math.Inf(1)
+		v.turnRight[i] = false
 	}
 }
 

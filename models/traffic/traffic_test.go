@@ -157,6 +157,13 @@ func TestYieldMinorRoad(t *testing.T) {
 	if len(net.foes(into(2))) != 2 || len(net.foes(into(1))) != 0 {
 		t.Fatalf("foes of minor %v, of major %v", net.foes(into(2)), net.foes(into(1)))
 	}
+	// from the north (heading south), the eastern arm is on the left: a
+	// right turn (to the west) joins only that stream.
+	for k, f := range net.foes(into(2)) {
+		if left := net.foeLeft[net.foeStart[into(2)]+int32(k)]; left != (f == into(1)) {
+			t.Errorf("foe %d: from the left %v", f, left)
+		}
+	}
 	var trips []Trip
 	for k := 0; k < 30; k++ {
 		trips = append(trips,

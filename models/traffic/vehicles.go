@@ -16,6 +16,7 @@ type vehicles struct {
 	turnLo     []int8  // lanes of the current edge leading into the next turn
 	turnHi     []int8
 	turnV      []float64 // speed limit of the turn at the end of the edge, m/s
+	turnRight  []bool    // the next turn is a right turn
 	nextLo     []int8    // lanes of the next edge leading into the turn after it
 	nextHi     []int8
 	stamp      []int64 // last step the vehicle moved in
@@ -52,6 +53,7 @@ func (v *vehicles) add(tr Trip, factor, length float64) int32 {
 	v.turnLo = append(v.turnLo, 0)
 	v.turnHi = append(v.turnHi, 0)
 	v.turnV = append(v.turnV, 0)
+	v.turnRight = append(v.turnRight, false)
 	v.nextLo = append(v.nextLo, 0)
 	v.nextHi = append(v.nextHi, 0)
 	v.stamp = append(v.stamp, -1)
