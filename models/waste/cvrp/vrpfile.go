@@ -115,7 +115,7 @@ func isNumber(s string) bool {
 
 func (p *vrpReader) startSection(head string, rest []string) error {
 	switch head {
-	case "NODE_COORD_SECTION", "EDGE_WEIGHT_SECTION", "DEMAND_SECTION", "DEPOT_SECTION":
+	case "NODE_COORD_SECTION", "EDGE_WEIGHT_SECTION", "DEMAND_SECTION", "DEPOT_SECTION", "DISPLAY_DATA_SECTION":
 	default:
 		return p.errf(head, "unsupported section")
 	}
@@ -220,6 +220,8 @@ func (p *vrpReader) sectionLine(fields []string) error {
 		return p.demandLine(nums)
 	case "DEPOT_SECTION":
 		return p.depotLine(nums)
+	case "DISPLAY_DATA_SECTION":
+		return p.displayLine(nums)
 	default:
 		return p.weightLine(nums)
 	}
@@ -251,6 +253,16 @@ func (p *vrpReader) coordLine(nums []float64) error {
 	p.f.coordSeen[i] = true
 	p.f.Coords[i] = [2]float64{nums[1], nums[2]}
 	return nil
+}
+
+// displayLine checks a DISPLAY_DATA_SECTION line (coordinates for drawing
+// only, which the solver does not use).
+func (p *vrpReader) displayLine(nums []float64) error {
+	if len(nums) != 3 && len(nums) != 4 {
+		return p.errf(p.section, "want id x y, got %d fields", len(nums))
+	}
+	_, err := p.nodeIndex(nums[0])
+	return err
 }
 
 func (p *vrpReader) demandLine(nums []float64) error {

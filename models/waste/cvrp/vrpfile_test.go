@@ -33,6 +33,7 @@ func TestReadWeightFormats(t *testing.T) {
 		{"UPPER_DIAG_COL", "0\n1 0\n2 4 0\n3 5 6 0"},
 		{"LOWER_DIAG_COL", "0 1 2 3\n0 4 5\n0 6\n0"},
 		{"UPPER_ROW", "1 2 3 4 5 6"}, // any line layout
+		{"LOWER_ROW", "1 2 4 3 5 6\nDISPLAY_DATA_SECTION\n1 0 0\n2 1 0\n3 0 1\n4 1 1"},
 	}
 	for _, c := range cases {
 		t.Run(c.format, func(t *testing.T) {
