@@ -85,7 +85,6 @@ type localSearch struct {
 	correlated  [][]int
 	bestInsert  []insertion // [route*(N+1)+customer]
 	angles      []int       // polar angle of each node, 0..65535
-	buf         []*lsNode
 
 	penaltyLoad, penaltyDuration float64
 	moves                        int

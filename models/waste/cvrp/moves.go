@@ -215,9 +215,6 @@ func (ls *localSearch) move8() bool {
 	}
 	prefixV := ls.collect(rv.start.next, v)      // customers of V's route up to V
 	suffixU := ls.collect(ls.nodeX, ru.end.prev) // customers of U's route from X
-	prefixV = slicesClip(prefixV, v.isDepot)
-	suffixU = slicesClip(suffixU, ls.nodeX.isDepot)
-	ls.buf = nil
 	yNode := ls.nodeY
 	ls.relinkReversed(u, prefixV, ru.end)
 	ls.relinkReversed(rv.start, suffixU, yNode)
@@ -240,16 +237,16 @@ func (ls *localSearch) move9() bool {
 	if delta > -epsilon {
 		return false
 	}
-	tailU := slicesClip(ls.collect(ls.nodeX, ru.end.prev), ls.nodeX.isDepot)
-	tailV := slicesClip(ls.collect(ls.nodeY, rv.end.prev), ls.nodeY.isDepot)
+	tailU := ls.collect(ls.nodeX, ru.end.prev)
+	tailV := ls.collect(ls.nodeY, rv.end.prev)
 	ls.relink(u, tailV, ru.end)
 	ls.relink(v, tailU, rv.end)
 	ls.applied(ru, rv)
 	return true
 }
 
-// collect returns the nodes from a to b following next, in a fresh slice.
-// If a is a depot the result is meaningless and must be clipped.
+// collect returns the customers from a to b following next, in a fresh
+// slice; nil when a or b is a depot (an empty segment).
 func (ls *localSearch) collect(a, b *lsNode) []*lsNode {
 	var seg []*lsNode
 	if a.isDepot || b.isDepot {
@@ -260,14 +257,6 @@ func (ls *localSearch) collect(a, b *lsNode) []*lsNode {
 		if node == b || node.isDepot {
 			break
 		}
-	}
-	return seg
-}
-
-// slicesClip empties seg when the segment's anchor was a depot.
-func slicesClip(seg []*lsNode, empty bool) []*lsNode {
-	if empty {
-		return nil
 	}
 	return seg
 }
