@@ -7,10 +7,10 @@ type Purpose uint8
 
 // The purposes.
 const (
-	Commute Purpose = iota
-	Errand          // shopping, services
-	Leisure         // visits, restaurants, sport
-	Resident        // home, overnight
+	Commute  Purpose = iota
+	Errand           // shopping, services
+	Leisure          // visits, restaurants, sport
+	Resident         // home, overnight
 	numPurposes
 )
 
