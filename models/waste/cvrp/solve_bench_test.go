@@ -34,3 +34,34 @@ func BenchmarkSolve(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkLocalSearch measures one local search from a random giant tour
+// split into routes, on 100 customers.
+func BenchmarkLocalSearch(b *testing.B) {
+	in := loadTestInstance(b, "X-n101-k25.vrp", RoundAuto)
+	s := newSolver(in, Options{Seed: 1})
+	x := newIndividual(in.N, s.fleet)
+	b.ReportAllocs()
+	for b.Loop() {
+		for k := range x.giant {
+			x.giant[k] = k + 1
+		}
+		s.rng.Shuffle(len(x.giant), func(i, j int) { x.giant[i], x.giant[j] = x.giant[j], x.giant[i] })
+		s.split.split(x)
+		s.ls.run(x, s.penaltyLoad, s.penaltyDuration, s.rng)
+	}
+}
+
+// BenchmarkSplit measures the linear split of a random giant tour.
+func BenchmarkSplit(b *testing.B) {
+	in := loadTestInstance(b, "X-n101-k25.vrp", RoundAuto)
+	s := newSolver(in, Options{Seed: 1})
+	x := newIndividual(in.N, s.fleet)
+	for k := range x.giant {
+		x.giant[k] = k + 1
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		s.split.split(x)
+	}
+}
