@@ -305,3 +305,30 @@ func TestReplayCheckpoint(t *testing.T) {
 		t.Errorf("digest %s after restore, %s uninterrupted", second.Digest(), full.Digest())
 	}
 }
+
+func BenchmarkCheck(b *testing.B) {
+	c := NewChecker(nil)
+	sensors := make([]string, 1000)
+	for i := range sensors {
+		sensors[i] = "s" + strings.Repeat("x", i%7) + string(rune('a'+i%26)) + string(rune('a'+i/26%26))
+	}
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		o := Observation{Sensor: sensors[i%1000], Quantity: QtyPower, Time: engine.Time(i), Value: float64(i % 100)}
+		c.Check(&o)
+	}
+}
+
+func BenchmarkQueue(b *testing.B) {
+	q := NewQueue(1<<12, Block)
+	ctx := context.Background()
+	buf := make([]Observation, 0, 1<<12)
+	o := Observation{Sensor: "s", Quantity: QtyPower}
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		q.Put(ctx, &o)
+		if q.Len() == 1<<12 {
+			buf = q.Drain(buf[:0], 1<<12)
+		}
+	}
+}

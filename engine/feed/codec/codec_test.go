@@ -154,3 +154,29 @@ func TestTTS(t *testing.T) {
 		}
 	}
 }
+
+func BenchmarkSenML(b *testing.B) {
+	var in feed.Interner
+	p := AppendSenML(nil, "meter-17:", 1_700_000_000_123_456, SenMLRecord{Name: "power", Unit: "kW", Value: 3.25})
+	dst := make([]feed.Observation, 0, 4)
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		var err error
+		if dst, err = SenML(dst[:0], p, 0, &in); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkNGSILD(b *testing.B) {
+	var in feed.Interner
+	p := AppendNGSILD(nil, "urn:ngsi-ld:WasteContainer:w1", "WasteContainer", 1_700_000_000_123_456, NGSIAttr{Name: "fillingLevel", Value: 0.42})
+	dst := make([]feed.Observation, 0, 4)
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		var err error
+		if dst, err = NGSILD(dst[:0], p, &in); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

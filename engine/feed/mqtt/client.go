@@ -4,6 +4,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"net/url"
 	"time"
 
 	paho "github.com/eclipse/paho.mqtt.golang"
@@ -60,6 +61,9 @@ func (c Config) options() *paho.ClientOptions {
 	}
 	if c.TLS != nil {
 		o.SetTLSConfig(c.TLS)
+	}
+	if u, err := url.Parse(c.Broker); err == nil && u.Scheme != "ws" && u.Scheme != "wss" {
+		o.SetCustomOpenConnectionFn(openBuffered)
 	}
 	return o
 }

@@ -17,13 +17,15 @@ import (
 // model drains; each reading carries its publish time, so the latency
 // from publish to the moment it reaches state is measured.
 type LoadConfig struct {
-	Broker     string        // broker URL
-	QoS        byte          // 0 or 1
-	Publishers int           // publishing clients (default 2)
-	Sensors    int           // distinct sensors (default 1000)
-	Rate       float64       // total messages per second; 0 = as fast as possible
-	Duration   time.Duration // how long to publish
-	QueueCap   int           // twin queue capacity (default 65536)
+	Broker      string        // broker URL
+	QoS         byte          // 0 or 1
+	Publishers  int           // publishing clients (default 2)
+	Sensors     int           // distinct sensors (default 1000)
+	Rate        float64       // total messages per second; 0 = as fast as possible
+	Duration    time.Duration // how long to publish
+	QueueCap    int           // twin queue capacity (default 65536)
+	Paho        bool          // publish with paho clients even at QoS 0 (default: a batching raw publisher)
+	Connections int           // subscriber connections sharing the subscription (default 1)
 }
 
 // LoadResult is what a load test measured.
@@ -92,7 +94,7 @@ func RunLoad(ctx context.Context, cfg LoadConfig) (LoadResult, error) {
 	check := feed.NewChecker(nil)
 	id := fmt.Sprintf("load-%d", time.Now().UnixNano())
 	sub := NewSubscriber(Config{Broker: cfg.Broker, ClientID: id, QoS: cfg.QoS, CleanSession: true},
-		SubscriberOptions{Topics: []string{"load/#"}, Format: SenML, Model: "grid"}, q, check)
+		SubscriberOptions{Topics: []string{"load/#"}, Format: SenML, Model: "grid", Connections: cfg.Connections}, q, check)
 	if err := sub.Start(); err != nil {
 		return LoadResult{}, err
 	}
@@ -170,15 +172,38 @@ func publishLoad(ctx context.Context, cfg LoadConfig, id string) (uint64, error)
 	errs := make(chan error, cfg.Publishers)
 	var wg sync.WaitGroup
 	for p := 0; p < cfg.Publishers; p++ {
-		pub, err := NewPublisher(Config{Broker: cfg.Broker, ClientID: fmt.Sprintf("%s-pub%d", id, p), QoS: cfg.QoS, CleanSession: true})
-		if err != nil {
-			return 0, err
+		clientID := fmt.Sprintf("%s-pub%d", id, p)
+		var send func(topic string, payload []byte) error
+		var flush, closer func()
+		if cfg.QoS == 0 && !cfg.Paho {
+			raw, err := dialRaw(cfg.Broker, clientID)
+			if err != nil {
+				return 0, err
+			}
+			send, flush, closer = raw.publish, func() { raw.flush() }, raw.close
+		} else {
+			pub, err := NewPublisher(Config{Broker: cfg.Broker, ClientID: clientID, QoS: cfg.QoS, CleanSession: true})
+			if err != nil {
+				return 0, err
+			}
+			var pending []interface{ Wait() bool }
+			send = func(topic string, payload []byte) error {
+				pending = append(pending, pub.Publish(topic, payload))
+				return nil
+			}
+			flush = func() { // bound the in-flight window
+				for _, t := range pending {
+					t.Wait()
+				}
+				pending = pending[:0]
+			}
+			closer = pub.Close
 		}
 		wg.Add(1)
 		go func(p int) {
 			defer wg.Done()
-			defer pub.Close()
-			if err := publishOne(ctx, pub, cfg, p, &total); err != nil {
+			defer closer()
+			if err := publishOne(ctx, send, flush, cfg, p, &total); err != nil {
 				errs <- err
 			}
 		}(p)
@@ -189,49 +214,38 @@ func publishLoad(ctx context.Context, cfg LoadConfig, id string) (uint64, error)
 }
 
 // publishOne publishes this publisher's share of the sensors, paced in
-// 1 ms slots when a rate is set. Each message is a one-record SenML pack
-// stamped with the wall-clock publish time.
-func publishOne(ctx context.Context, pub *Publisher, cfg LoadConfig, p int, total *atomic.Uint64) error {
-	var topics []string
-	var names []string
+// 1 ms slots (all messages due in a slot are sent, then flushed). Each
+// message is a one-record SenML pack stamped with the wall-clock publish
+// time.
+func publishOne(ctx context.Context, send func(string, []byte) error, flush func(), cfg LoadConfig, p int, total *atomic.Uint64) error {
+	var topics, names []string
 	for s := p; s < cfg.Sensors; s += cfg.Publishers {
 		names = append(names, fmt.Sprintf("meter-%d:", s))
 		topics = append(topics, fmt.Sprintf("load/meter-%d/senml", s))
 	}
-	perMs := cfg.Rate / float64(cfg.Publishers) / 1000
+	perUs := cfg.Rate / float64(cfg.Publishers) / 1e6
 	start := time.Now()
-	var sent float64
-	var pending []interface{ Wait() bool }
-	for k := 0; ; k++ {
-		if ctx.Err() != nil {
-			break
-		}
-		if perMs > 0 {
-			due := perMs * float64(time.Since(start).Microseconds()) / 1000
-			if sent >= due {
-				time.Sleep(200 * time.Microsecond)
-				k--
+	buf := make([]byte, 0, 128)
+	k := 0
+	for ctx.Err() == nil {
+		n := 500 // unpaced: a batch per flush
+		if perUs > 0 {
+			due := int(perUs * float64(time.Since(start).Microseconds()))
+			if n = due - k; n <= 0 {
+				time.Sleep(500 * time.Microsecond)
 				continue
 			}
 		}
-		i := k % len(names)
-		b := codec.AppendSenML(make([]byte, 0, 96), names[i], time.Now().UnixMicro(),
-			codec.SenMLRecord{Name: feed.QtyPower, Unit: "kW", Value: float64(k % 1000)})
-		tok := pub.Publish(topics[i], b)
-		if cfg.QoS > 0 {
-			pending = append(pending, tok)
-			if len(pending) >= 1000 { // bound the in-flight window
-				for _, t := range pending {
-					t.Wait()
-				}
-				pending = pending[:0]
+		for j := 0; j < n; j, k = j+1, k+1 {
+			i := k % len(names)
+			buf = codec.AppendSenML(buf[:0], names[i], time.Now().UnixMicro(),
+				codec.SenMLRecord{Name: feed.QtyPower, Unit: "kW", Value: float64(k % 1000)})
+			if err := send(topics[i], buf); err != nil {
+				return fmt.Errorf("mqtt: load: publish: %w", err)
 			}
 		}
-		sent++
-		total.Add(1)
-	}
-	for _, t := range pending {
-		t.Wait()
+		flush()
+		total.Add(uint64(n))
 	}
 	return nil
 }

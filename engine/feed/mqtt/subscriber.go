@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -50,12 +51,10 @@ type Subscriber struct {
 	epoch    feed.Epoch
 	units    map[string]string
 
-	mu     sync.Mutex
-	in     feed.Interner
-	buf    []feed.Observation
-	ctx    context.Context
-	cancel context.CancelFunc
-	client paho.Client
+	shards  []*shard
+	ctx     context.Context
+	cancel  context.CancelFunc
+	clients []paho.Client
 
 	messages atomic.Uint64
 }
@@ -69,6 +68,20 @@ type SubscriberOptions struct {
 	Keys     feed.Keys  // per-device HMAC keys; keyed devices must sign
 	Epoch    feed.Epoch // absolute time of scenario time 0
 	Units    map[string]string
+	// Connections > 1 opens that many client connections (ids
+	// ClientID-0, ClientID-1, ...) sharing the topics as an MQTT shared
+	// subscription ($share/<ClientID>/<topic>, served by Mosquitto and
+	// mochi also to MQTT 3.1.1 clients): each decodes on its own, so
+	// throughput scales with cores. Readings of one sensor may then arrive
+	// out of order; the Checker's idempotence by (sensor, time) absorbs it.
+	Connections int
+}
+
+// shard is the decoding state of one connection.
+type shard struct {
+	mu  sync.Mutex
+	in  feed.Interner
+	buf []feed.Observation
 }
 
 // NewSubscriber prepares a subscriber writing into sink and counting
@@ -81,26 +94,46 @@ func NewSubscriber(cfg Config, opt SubscriberOptions, sink Sink, check *feed.Che
 		opt.Format = Auto
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	return &Subscriber{cfg: cfg, topics: opt.Topics, format: opt.Format, sink: sink, check: check,
+	n := max(opt.Connections, 1)
+	s := &Subscriber{cfg: cfg, topics: opt.Topics, format: opt.Format, sink: sink, check: check,
 		registry: opt.Registry, model: opt.Model, keys: opt.Keys, epoch: opt.Epoch, units: opt.Units,
 		ctx: ctx, cancel: cancel}
+	for i := 0; i < n; i++ {
+		s.shards = append(s.shards, &shard{})
+	}
+	return s
 }
 
 // Start connects and subscribes. With auto-reconnect, paho subscribes
 // again after every reconnect (OnConnect), and with CleanSession false the
 // broker delivers what was queued meanwhile.
 func (s *Subscriber) Start() error {
-	opts := s.cfg.options()
 	filters := map[string]byte{}
 	for _, t := range s.topics {
+		if len(s.shards) > 1 {
+			t = "$share/" + s.cfg.ClientID + "/" + t
+		}
 		filters[t] = s.cfg.QoS
 	}
-	opts.SetOnConnectHandler(func(c paho.Client) {
-		c.SubscribeMultiple(filters, s.handle)
-	})
-	opts.SetDefaultPublishHandler(s.handle) // messages of a resumed session before the subscription is renewed
-	s.client = paho.NewClient(opts)
-	return wait(s.client.Connect(), s.cfg.timeout(), "connect "+s.cfg.Broker)
+	for i, sh := range s.shards {
+		cfg := s.cfg
+		if len(s.shards) > 1 {
+			cfg.ClientID = fmt.Sprintf("%s-%d", s.cfg.ClientID, i)
+		}
+		handle := func(_ paho.Client, m paho.Message) {
+			s.messages.Add(1)
+			s.handleOn(sh, m.Topic(), m.Payload(), time.Now().UnixNano())
+		}
+		opts := cfg.options()
+		opts.SetOnConnectHandler(func(c paho.Client) { c.SubscribeMultiple(filters, handle) })
+		opts.SetDefaultPublishHandler(handle) // messages of a resumed session before the subscription is renewed
+		c := paho.NewClient(opts)
+		s.clients = append(s.clients, c)
+		if err := wait(c.Connect(), cfg.timeout(), "connect "+cfg.Broker); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Messages is the number of MQTT messages received.
@@ -109,35 +142,33 @@ func (s *Subscriber) Messages() uint64 { return s.messages.Load() }
 // Close disconnects and stops any Put waiting for room.
 func (s *Subscriber) Close() {
 	s.cancel()
-	if s.client != nil {
-		s.client.Disconnect(250)
+	for _, c := range s.clients {
+		c.Disconnect(250)
 	}
-}
-
-// handle is paho's message callback (one goroutine, in order).
-func (s *Subscriber) handle(_ paho.Client, m paho.Message) {
-	s.messages.Add(1)
-	s.Handle(m.Topic(), m.Payload(), time.Now().UnixNano())
 }
 
 // Handle processes one payload received on topic at wall time recvNs.
 // Exported so that other transports (HTTP, files) share the pipeline.
 func (s *Subscriber) Handle(topic string, payload []byte, recvNs int64) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.handleOn(s.shards[0], topic, payload, recvNs)
+}
+
+func (s *Subscriber) handleOn(sh *shard, topic string, payload []byte, recvNs int64) {
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
 	inner, _, err := s.keys.Open(payload, deviceOf(topic))
 	if err != nil {
 		s.reject(feed.ReasonSignature)
 		return
 	}
 	signed := len(inner) != len(payload)
-	s.buf, err = s.decode(s.buf[:0], inner)
+	sh.buf, err = s.decode(sh, sh.buf[:0], inner)
 	if err != nil {
 		s.reject(feed.ReasonDecode)
 		return
 	}
-	for i := range s.buf {
-		o := &s.buf[i]
+	for i := range sh.buf {
+		o := &sh.buf[i]
 		if s.registry != nil {
 			if !s.registry.Resolve(o) {
 				s.reject(feed.ReasonUnknownSensor)
@@ -163,7 +194,7 @@ func (s *Subscriber) reject(r feed.Reason) {
 	}
 }
 
-func (s *Subscriber) decode(dst []feed.Observation, p []byte) ([]feed.Observation, error) {
+func (s *Subscriber) decode(sh *shard, dst []feed.Observation, p []byte) ([]feed.Observation, error) {
 	f := s.format
 	if f == Auto {
 		t := bytes.TrimSpace(p)
@@ -178,11 +209,11 @@ func (s *Subscriber) decode(dst []feed.Observation, p []byte) ([]feed.Observatio
 	}
 	switch f {
 	case SenML:
-		return codec.SenML(dst, p, time.Now().UnixMicro(), &s.in)
+		return codec.SenML(dst, p, time.Now().UnixMicro(), &sh.in)
 	case TTS:
-		return codec.TTS(dst, p, s.units, &s.in)
+		return codec.TTS(dst, p, s.units, &sh.in)
 	default:
-		return codec.NGSILD(dst, p, &s.in)
+		return codec.NGSILD(dst, p, &sh.in)
 	}
 }
 
