@@ -28,6 +28,7 @@ type RunOptions struct {
 type Result struct {
 	Dir      string
 	Manifest *record.Manifest
+	Tables   []*record.Table // what was written, by table name order of writing
 }
 
 // Run builds and runs the scenario and writes its results.
@@ -77,14 +78,15 @@ func Run(sc *Scenario, opt RunOptions) (*Result, error) {
 		TimeZone: sc.TimeZone, Restored: opt.Restore != "", Events: sim.Dispatched(), EventDigest: sim.Digest(),
 		Models: names, KPIs: map[string][]record.KPIRecord{},
 	}
-	if err := writeTables(dir, format, env, models, m); err != nil {
+	tables, err := writeTables(dir, format, env, models, m)
+	if err != nil {
 		return nil, err
 	}
 	m.WallTimeS = time.Since(wallStart).Seconds()
 	if err := record.WriteManifest(dir, m); err != nil {
 		return nil, err
 	}
-	return &Result{Dir: dir, Manifest: m}, nil
+	return &Result{Dir: dir, Manifest: m, Tables: tables}, nil
 }
 
 // runTo runs the sim to end in slices, reporting progress between them.
@@ -169,7 +171,7 @@ func outputs(sc *Scenario, opt RunOptions) (string, record.Format, error) {
 // tabler is what city and models offer for output.
 type tabler interface{ Tables() []*record.Table }
 
-func writeTables(dir string, format record.Format, env *Env, models []engine.Model, m *record.Manifest) error {
+func writeTables(dir string, format record.Format, env *Env, models []engine.Model, m *record.Manifest) ([]*record.Table, error) {
 	var tables []*record.Table
 	if t, ok := any(env.City).(tabler); ok {
 		tables = append(tables, t.Tables()...)
@@ -187,10 +189,10 @@ func writeTables(dir string, format record.Format, env *Env, models []engine.Mod
 	for _, t := range tables {
 		path, err := record.WriteTable(dir, t, format)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		rows, _ := t.Rows()
 		m.Files = append(m.Files, record.FileRecord{Name: filepath.Base(path), Table: t.Name, Format: format.String(), Rows: rows})
 	}
-	return nil
+	return tables, nil
 }

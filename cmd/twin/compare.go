@@ -1,0 +1,71 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"citytwin/engine"
+	"citytwin/scenarios"
+)
+
+func init() { register(newCompareCmd) }
+
+func newCompareCmd() *cobra.Command {
+	var (
+		out          string
+		replications int
+	)
+	cmd := &cobra.Command{
+		Use:   "compare BASE VARIANT",
+		Short: "Run a baseline and a variant with paired seeds and write a comparison report",
+		Long: `compare runs BASE and VARIANT (usually a file that extends BASE) with common
+random numbers: replication r of both uses the seed BASE's seed + r. It writes
+DIR/report.md with the KPI table (baseline, variant, difference and its 95 %
+confidence interval over the replications) and charts of key time series, and
+keeps every run under DIR/base and DIR/variant. The same inputs give the same
+numbers on every rerun.`,
+		Example: `  twin compare scenarios/osterbro.yaml scenarios/osterbro-close-osterbrogade.yaml --replications 5 --out results/close
+  twin compare scenarios/osterbro.yaml scenarios/osterbro-load-growth.yaml`,
+		Args: exactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			base, err := scenarios.Load(args[0])
+			if err != nil {
+				return inputError(err)
+			}
+			variant, err := scenarios.Load(args[1])
+			if err != nil {
+				return inputError(err)
+			}
+			if replications < 1 {
+				return usageError(fmt.Errorf("--replications must be at least 1"))
+			}
+			if out == "" {
+				out = "results/compare-" + variant.Name
+			}
+			bar := newProgress(cmd.ErrOrStderr(), "comparing")
+			c, err := scenarios.Compare(base, variant, scenarios.CompareOptions{Out: out, Replications: replications, Version: Version,
+				Progress: func(done, total int) { bar.update(engine.Time(done), engine.Time(total)) }})
+			bar.finish()
+			if err != nil {
+				if isInvalid(err) {
+					return inputError(err)
+				}
+				return err
+			}
+			path, err := c.WriteReport(out)
+			if err != nil {
+				return err
+			}
+			w := cmd.OutOrStdout()
+			for _, k := range c.KPIs {
+				fmt.Fprintf(w, "  %-8s %-26s %12.4g -> %12.4g  (%+.4g %s)\n", k.Model, k.Name, k.Base, k.Variant, k.Diff, k.Unit)
+			}
+			fmt.Fprintf(w, "report: %s\n", path)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&out, "out", "", "report folder (default results/compare-VARIANT)")
+	cmd.Flags().IntVar(&replications, "replications", 1, "pairs of runs, seeds BASE's seed + 0..N-1")
+	return cmd
+}
