@@ -27,8 +27,8 @@ type CompareOptions struct {
 // interval (Student's t over the paired differences; NaN with one
 // replication).
 type KPIDiff struct {
-	Model, Name, Unit  string
-	Base, Variant      float64
+	Model, Name, Unit   string
+	Base, Variant       float64
 	Diff, CILow, CIHigh float64
 }
 
