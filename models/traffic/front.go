@@ -88,6 +88,9 @@ func (t *Traffic) mustStop(i, e, next int32, d, sp float64) bool {
 			return d > sp*sp/(2*p.MaxDec)
 		}
 	}
+	if t.boxBlocked(i, next) {
+		return true
+	}
 	foes := t.net.foes(e)
 	if len(foes) == 0 {
 		return false
@@ -148,4 +151,24 @@ func (t *Traffic) computeETA() {
 			t.eta[e] = math.Min(t.eta[e], eta)
 		}
 	}
+}
+
+// boxBlocked keeps junctions clear: a vehicle does not drive onto an edge
+// inside an intersection (at most joinM between two junctions) when the edge after it
+// on its route has no room for it, so that it would have to stop inside
+// the intersection (SUMO's vehicles do the same at junctions).
+func (t *Traffic) boxBlocked(i, next int32) bool {
+	v := &t.v
+	k := v.rCur[i] + 2
+	if !t.net.inBox[next] || k >= v.rEnd[i] {
+		return false
+	}
+	after := t.arena[k]
+	need := v.length[i] + t.cfg.IDM.S0
+	for l := t.net.laneStart[after]; l < t.net.laneStart[after+1]; l++ {
+		if !t.closedLane[l] && t.room(l) >= need {
+			return false
+		}
+	}
+	return true
 }

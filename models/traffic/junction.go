@@ -74,9 +74,11 @@ func (n *Network) buildControllers() {
 		return v
 	}
 	joinable := func(v int32) bool { return n.Signal[v] || n.legs(v) >= 3 }
+	n.inBox = make([]bool, len(n.From))
 	for e := range n.From {
 		a, b := n.From[e], n.To[e]
 		if n.LengthM[e] <= joinM && a != b && joinable(a) && joinable(b) {
+			n.inBox[e] = true
 			ra, rb := find(a), find(b)
 			if ra < rb {
 				parent[rb] = ra

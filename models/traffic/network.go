@@ -43,6 +43,7 @@ type Network struct {
 	headOut    []float64 // heading at the From end of e, rad
 	group      []int8    // signal approach group of e at its To node, -1 if none
 	ctrl       []int32   // signal controller of each node, -1 if none
+	inBox      []bool    // edge inside an intersection: at most joinM between two junctions
 	ctrlRep    []int32   // a node of each controller (the lowest)
 	ctrlGroups []int8    // approach groups of each controller
 	foeStart   []int32   // edges e must yield to: foe[foeStart[e]:foeStart[e+1]]
