@@ -7,11 +7,11 @@
 package codec
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
-	"strings"
 
 	"citytwin/engine/feed"
 )
@@ -45,26 +45,100 @@ const relativeLimit = 1 << 28
 // 1970); with nowMicro 0 they are an error. Records with only a string
 // value are kept when the string is a number (vs: "12.5"); other string
 // and data values are skipped.
+//
+// Plain packs (the fields above with exact lower-case keys, ASCII strings
+// without escapes) take a scanning fast path that allocates nothing once
+// the names are interned; anything else is decoded by encoding/json, with
+// the same result (a differential fuzz test holds the two together).
 func SenML(dst []feed.Observation, payload []byte, nowMicro int64, in *feed.Interner) ([]feed.Observation, error) {
+	var sc senmlScanner
+	if sc.scan(payload) {
+		return resolveSenML(dst, sc.recs[:sc.n], nowMicro, in)
+	}
+	return senmlSlow(dst, payload, nowMicro, in)
+}
+
+// senmlSlow decodes with encoding/json.
+func senmlSlow(dst []feed.Observation, payload []byte, nowMicro int64, in *feed.Interner) ([]feed.Observation, error) {
 	var pack []senmlRecord
 	if err := json.Unmarshal(payload, &pack); err != nil {
 		return dst, fmt.Errorf("%w: senml: %v", ErrPayload, err)
 	}
-	var bn, bu string
+	flat := make([]flatRecord, len(pack))
+	for i := range pack {
+		flat[i] = pack[i].flat()
+	}
+	return resolveSenML(dst, flat, nowMicro, in)
+}
+
+// flatRecord is a SenML record without pointers: has says which fields
+// were present.
+type flatRecord struct {
+	bn, bu, n, u, vs []byte
+	bt, bv, v, s, t  float64
+	vb               bool
+	has              uint16
+}
+
+// Presence bits of flatRecord.has.
+const (
+	hasBN uint16 = 1 << iota
+	hasBT
+	hasBU
+	hasBV
+	hasN
+	hasU
+	hasV
+	hasVS
+	hasVB
+	hasS
+	hasT
+)
+
+func (r *senmlRecord) flat() flatRecord {
+	f := flatRecord{bn: []byte(r.BaseName), bu: []byte(r.BaseUnit), n: []byte(r.Name), u: []byte(r.Unit)}
+	set := func(p *float64, dst *float64, bit uint16) {
+		if p != nil {
+			*dst, f.has = *p, f.has|bit
+		}
+	}
+	set(r.BaseTime, &f.bt, hasBT)
+	set(r.BaseValue, &f.bv, hasBV)
+	set(r.Value, &f.v, hasV)
+	set(r.Sum, &f.s, hasS)
+	set(r.Time, &f.t, hasT)
+	if r.StrValue != nil {
+		f.vs, f.has = []byte(*r.StrValue), f.has|hasVS
+	}
+	if r.BoolValue != nil {
+		f.vb, f.has = *r.BoolValue, f.has|hasVB
+	}
+	if r.BaseName != "" {
+		f.has |= hasBN
+	}
+	if r.BaseUnit != "" {
+		f.has |= hasBU
+	}
+	return f
+}
+
+// resolveSenML applies the base fields and appends the observations.
+func resolveSenML(dst []feed.Observation, pack []flatRecord, nowMicro int64, in *feed.Interner) ([]feed.Observation, error) {
+	var bn, bu []byte
 	var bt, bv float64
 	for i := range pack {
 		r := &pack[i]
-		if r.BaseName != "" {
-			bn = r.BaseName
+		if len(r.bn) > 0 {
+			bn = r.bn
 		}
-		if r.BaseTime != nil {
-			bt = *r.BaseTime
+		if r.has&hasBT != 0 {
+			bt = r.bt
 		}
-		if r.BaseUnit != "" {
-			bu = r.BaseUnit
+		if len(r.bu) > 0 {
+			bu = r.bu
 		}
-		if r.BaseValue != nil {
-			bv = *r.BaseValue
+		if r.has&hasBV != 0 {
+			bv = r.bv
 		}
 		o, ok, err := senmlObs(r, i, bn, bu, bt, bv, nowMicro, in)
 		if err != nil {
@@ -77,58 +151,59 @@ func SenML(dst []feed.Observation, payload []byte, nowMicro int64, in *feed.Inte
 	return dst, nil
 }
 
-func senmlObs(r *senmlRecord, i int, bn, bu string, bt, bv float64, nowMicro int64, in *feed.Interner) (feed.Observation, bool, error) {
+func senmlObs(r *flatRecord, i int, bn, bu []byte, bt, bv float64, nowMicro int64, in *feed.Interner) (feed.Observation, bool, error) {
 	var o feed.Observation
-	name := bn + r.Name
-	if name == "" {
+	if len(bn)+len(r.n) == 0 {
 		return o, false, fmt.Errorf("%w: senml: record %d: empty name", ErrPayload, i)
 	}
 	var v float64
 	switch {
-	case r.Value != nil:
-		v = *r.Value + bv
-	case r.Sum != nil:
-		v = *r.Sum
-	case r.BoolValue != nil:
-		if *r.BoolValue {
+	case r.has&hasV != 0:
+		v = r.v + bv
+	case r.has&hasS != 0:
+		v = r.s
+	case r.has&hasVB != 0:
+		if r.vb {
 			v = 1
 		}
-	case r.StrValue != nil:
-		f, err := parseNumber(*r.StrValue)
+	case r.has&hasVS != 0:
+		f, err := parseNumber(string(r.vs))
 		if err != nil {
 			return o, false, nil
 		}
 		v = f
 	default:
-		if r.BaseName != "" || r.BaseTime != nil || r.BaseUnit != "" || r.BaseValue != nil {
+		if len(r.bn) > 0 || len(r.bu) > 0 || r.has&(hasBT|hasBV) != 0 {
 			return o, false, nil // a record holding only base fields
 		}
-		return o, false, fmt.Errorf("%w: senml: record %d (%s): no value", ErrPayload, i, name)
+		return o, false, fmt.Errorf("%w: senml: record %d (%s%s): no value", ErrPayload, i, bn, r.n)
 	}
 	t := bt
-	if r.Time != nil {
-		t += *r.Time
+	if r.has&hasT != 0 {
+		t += r.t
 	}
 	if math.IsNaN(t) || math.IsInf(t, 0) || math.Abs(t) > 1e11 {
-		return o, false, fmt.Errorf("%w: senml: record %d (%s): time %v", ErrPayload, i, name, t)
+		return o, false, fmt.Errorf("%w: senml: record %d (%s%s): time %v", ErrPayload, i, bn, r.n, t)
 	}
 	us := int64(math.Round(t * 1e6))
 	if t < relativeLimit {
 		if nowMicro == 0 {
-			return o, false, fmt.Errorf("%w: senml: record %d (%s): relative time %v s with no clock", ErrPayload, i, name, t)
+			return o, false, fmt.Errorf("%w: senml: record %d (%s%s): relative time %v s with no clock", ErrPayload, i, bn, r.n, t)
 		}
 		us += nowMicro
 	}
-	sensor, qty := strings.TrimRight(bn, ":/"), r.Name
-	if bn == "" {
-		sensor, qty = name, name
+	var sensor, qty string
+	if len(bn) == 0 {
+		sensor = in.Intern(r.n)
+		qty = sensor
+	} else {
+		sensor, qty = in.Intern(bytes.TrimRight(bn, ":/")), in.Intern(r.n)
 	}
-	u := r.Unit
-	if u == "" {
+	u := r.u
+	if len(u) == 0 {
 		u = bu
 	}
-	o = feed.Observation{Sensor: in.String(sensor), Quantity: in.String(qty), Unit: in.String(u),
-		Value: v, UnixMicro: us, Quality: feed.QAbsoluteTime}
+	o = feed.Observation{Sensor: sensor, Quantity: qty, Unit: in.Intern(u), Value: v, UnixMicro: us, Quality: feed.QAbsoluteTime}
 	return o, true, nil
 }
 
