@@ -61,6 +61,8 @@ type Config struct {
 	DayOffsetS  float64 // local time of day at the scenario start, s
 	Background  float64 // background arrivals per hour (mean over the day; 0 = none)
 	EventsTable bool    // keep the per-vehicle event table
+	FlatDemand  bool    // background arrivals at a constant rate, purposes and dwell of midday (experiments)
+	Prefill     float64 // share of every facility's bays occupied at the start, by cars with a residual dwell (0..1)
 }
 
 func (c Config) withDefaults() Config {
@@ -214,6 +216,9 @@ func (m *Model) Init(s *engine.Sim, id engine.ModelID) error {
 	m.gridID, m.hasGrid = s.ModelByName("grid")
 	step := engine.Seconds(m.cfg.SampleS)
 	s.Every(id, 0, step, engine.PhaseRecord, kindSample, 0)
+	if m.cfg.Prefill > 0 {
+		m.prefill(s)
+	}
 	if m.cfg.Background > 0 {
 		m.scheduleBackground(s)
 	}
@@ -253,6 +258,9 @@ func (m *Model) hourOf(t engine.Time) int {
 func (m *Model) scheduleBackground(s *engine.Sim) {
 	rng := s.Stream("parking/background")
 	rate := m.cfg.Background * backgroundShape[m.hourOf(s.Now())] / 3600
+	if m.cfg.FlatDemand {
+		rate = m.cfg.Background / 3600
+	}
 	if rate <= 0 {
 		return
 	}
@@ -293,4 +301,27 @@ func (m *Model) randomDestination(rng *rand.Rand) (city.EdgeID, bool) {
 		}
 	}
 	return city.NoEdge, false
+}
+
+// prefill parks cars in Prefill of every facility's bays at the start
+// (not counted as arrivals), each leaving after a uniform share of a
+// midday dwell (an approximation of the residual dwell in steady state).
+func (m *Model) prefill(s *engine.Sim) {
+	rng := s.Stream("parking/prefill")
+	for f, fc := range m.st.Facilities {
+		if fc.Kind == Charger {
+			continue
+		}
+		n := int(math.Round(m.cfg.Prefill * float64(fc.Capacity)))
+		for b := fc.Chargers; b < fc.Chargers+n && b < fc.Capacity; b++ {
+			p := drawPurpose(rng, 12)
+			sr := Searcher{Vehicle: -1, Facility: int32(f), Bay: int32(b), Purpose: p, DestEdge: int32(fc.Edge), Dest: fc.XY}
+			sr.DwellS = rng.Float64() * purposeDwell[p].Draw(rng) * 3600
+			idx := int32(len(m.st.Searchers))
+			m.st.Searchers = append(m.st.Searchers, sr)
+			m.st.Bays[f][b] = idx + 1
+			m.st.Occupied[f]++
+			s.At(m.id, engine.Seconds(max(sr.DwellS, 1)), engine.PhaseModel, kindDepart, idx, 0, 0)
+		}
+	}
 }

@@ -15,6 +15,9 @@ func (m *Model) arrive(s *engine.Sim, vehicle int32, e city.EdgeID) {
 	sr := Searcher{Vehicle: vehicle, DestEdge: int32(e), Dest: midpoint(g.Geom[e]), ArriveUS: int64(s.Now()),
 		Edge: int32(e), Facility: -1, Bay: -1}
 	hour := m.hourOf(s.Now())
+	if m.cfg.FlatDemand {
+		hour = 12
+	}
 	sr.Purpose = drawPurpose(rng, hour)
 	sr.DwellS = purposeDwell[sr.Purpose].Draw(rng) * 3600
 	if rng.Float64() < m.cfg.EVShare {
@@ -177,8 +180,10 @@ func (m *Model) driveTo(s *engine.Sim, idx int32, f int) {
 			driveM += g.LengthM[e]
 		}
 	}
-	sr.DriveS += driveS
-	sr.DriveM += driveM
+	if sr.Visits > 0 { // cruising: driving on after the first choice was full
+		sr.DriveS += driveS
+		sr.DriveM += driveM
+	}
 	sr.Edge = int32(to)
 	s.At(m.id, s.Now()+engine.Seconds(driveS+m.cfg.CheckS), engine.PhaseModel, kindVisit, idx, int64(f), 0)
 	sr.Visited = append(sr.Visited, int32(f))
