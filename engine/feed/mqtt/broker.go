@@ -34,7 +34,9 @@ func StartBroker(addr string) (*Broker, error) {
 	}
 	addr = ln.Addr().String()
 	ln.Close()
-	srv := mochi.New(&mochi.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	caps := mochi.NewDefaultServerCapabilities()
+	caps.MaximumClientWritesPending = 1 << 16 // per-client outbound buffer before QoS 0 messages are dropped
+	srv := mochi.New(&mochi.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Capabilities: caps})
 	if err := srv.AddHook(new(auth.AllowHook), nil); err != nil {
 		return nil, fmt.Errorf("mqtt: broker: %w", err)
 	}
