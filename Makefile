@@ -7,7 +7,7 @@ SCENARIO  ?= scenarios/osterbro.yaml
 # Debian packages: the anchors the tests compare with (SUMO, osmium, SimPy),
 # the MQTT broker the feed tests run against, and ebiten's X11/GL build and
 # Xvfb run-time packages.
-DEB_PKGS  := sumo sumo-tools osmium-tool python3-simpy mosquitto \
+DEB_PKGS  := sumo sumo-tools osmium-tool python3-simpy mosquitto zlib1g-dev \
              xvfb xauth libgl1-mesa-dri libc6-dev libgl1-mesa-dev libxcursor-dev libxi-dev \
              libxinerama-dev libxrandr-dev libxxf86vm-dev libasound2-dev pkg-config
 SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)

@@ -1,8 +1,11 @@
 package scenarios
 
 import (
+	"bufio"
 	"cmp"
+	"encoding/gob"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"slices"
@@ -64,18 +67,17 @@ type gridOutage struct {
 }
 
 type extraLoad struct {
-	bus int
-	mw  float64
+	Bus int
+	MW  float64
 }
 
 type gridSeries struct {
-	busT, busID []int64
-	vm          []float64
-	brT, brIdx  []int64
-	loading     []float64
-	lossT       []int64
-	lossMW      []float64
-	loadMW      []float64
+	BusT, BusID    []int64
+	Vm             []float64
+	BrT, BrIdx     []int64
+	Loading        []float64
+	LossT          []int64
+	LossMW, LoadMW []float64
 }
 
 const kindGridStep engine.Kind = 1400
@@ -195,12 +197,12 @@ func (m *gridModel) book(ev engine.Event) error {
 	bus := m.syn.LoadBus[nearestIndex(m.lvXY, xy)]
 	key := [2]int64{int64(ev.Kind), int64(ev.Target)}
 	old := m.extra[key]
-	m.extraBus[old.bus] -= old.mw
+	m.extraBus[old.Bus] -= old.MW
 	mw := ev.Val / 1000
-	m.extra[key] = extraLoad{bus: bus, mw: mw}
+	m.extra[key] = extraLoad{Bus: bus, MW: mw}
 	m.extraBus[bus] += mw
-	if old.bus != 0 && old.bus != bus {
-		if err := m.g.SetExtraLoad(old.bus, m.extraBus[old.bus], m.extraBus[old.bus]*m.tanPhi); err != nil {
+	if old.Bus != 0 && old.Bus != bus {
+		if err := m.g.SetExtraLoad(old.Bus, m.extraBus[old.Bus], m.extraBus[old.Bus]*m.tanPhi); err != nil {
 			return err
 		}
 	}
@@ -248,14 +250,14 @@ func (m *gridModel) record(now engine.Time) {
 	t := int64(now / engine.Second)
 	ser := &m.series
 	for i, v := range m.g.Vm {
-		ser.busT, ser.busID, ser.vm = append(ser.busT, t), append(ser.busID, int64(i+1)), append(ser.vm, v)
+		ser.BusT, ser.BusID, ser.Vm = append(ser.BusT, t), append(ser.BusID, int64(i+1)), append(ser.Vm, v)
 	}
 	for k, l := range m.g.Loading {
-		ser.brT, ser.brIdx, ser.loading = append(ser.brT, t), append(ser.brIdx, int64(k+1)), append(ser.loading, l)
+		ser.BrT, ser.BrIdx, ser.Loading = append(ser.BrT, t), append(ser.BrIdx, int64(k+1)), append(ser.Loading, l)
 	}
-	ser.lossT = append(ser.lossT, t)
-	ser.lossMW = append(ser.lossMW, m.g.LossMW)
-	ser.loadMW = append(ser.loadMW, m.g.LoadMW)
+	ser.LossT = append(ser.LossT, t)
+	ser.LossMW = append(ser.LossMW, m.g.LossMW)
+	ser.LoadMW = append(ser.LoadMW, m.g.LoadMW)
 }
 
 // KPIs of the grid over the run.
@@ -314,16 +316,55 @@ func (m *gridModel) Tables() []*record.Table {
 
 	ser := &m.series
 	bs := record.NewTable("grid_bus_series")
-	bs.Int("time_s", "s", ser.busT)
-	bs.Int("bus_id", "", ser.busID)
-	bs.Float("vm", "pu", ser.vm)
+	bs.Int("time_s", "s", ser.BusT)
+	bs.Int("bus_id", "", ser.BusID)
+	bs.Float("vm", "pu", ser.Vm)
 	ls := record.NewTable("grid_branch_series")
-	ls.Int("time_s", "s", ser.brT)
-	ls.Int("idx", "", ser.brIdx)
-	ls.Float("loading", "fraction of rating", ser.loading)
+	ls.Int("time_s", "s", ser.BrT)
+	ls.Int("idx", "", ser.BrIdx)
+	ls.Float("loading", "fraction of rating", ser.Loading)
 	ts := record.NewTable("grid_series")
-	ts.Int("time_s", "s", ser.lossT)
-	ts.Float("load", "MW", ser.loadMW)
-	ts.Float("losses", "MW", ser.lossMW)
+	ts.Int("time_s", "s", ser.LossT)
+	ts.Float("load", "MW", ser.LoadMW)
+	ts.Float("losses", "MW", ser.LossMW)
 	return []*record.Table{buses, branches, bs, ls, ts}
+}
+
+// gridAdapterState is the adapter's part of a checkpoint.
+type gridAdapterState struct {
+	Series   gridSeries
+	Failed   int
+	Extra    map[[2]int64]extraLoad
+	ExtraBus map[int]float64
+	Next     int
+}
+
+// SaveState writes the grid's state and the adapter's.
+func (m *gridModel) SaveState(w io.Writer) error {
+	if err := m.g.SaveState(w); err != nil {
+		return err
+	}
+	return gob.NewEncoder(w).Encode(&gridAdapterState{Series: m.series, Failed: m.failed, Extra: m.extra, ExtraBus: m.extraBus, Next: m.next})
+}
+
+// LoadState restores what SaveState wrote, re-applying the outages that
+// were in force.
+func (m *gridModel) LoadState(r io.Reader) error {
+	br := bufio.NewReader(r)
+	if err := m.g.LoadState(br); err != nil {
+		return err
+	}
+	var st gridAdapterState
+	if err := gob.NewDecoder(br).Decode(&st); err != nil {
+		return fmt.Errorf("grid: state: %w", err)
+	}
+	m.series, m.failed, m.next = st.Series, st.Failed, st.Next
+	m.extra, m.extraBus = st.Extra, st.ExtraBus
+	if m.extra == nil {
+		m.extra = map[[2]int64]extraLoad{}
+	}
+	if m.extraBus == nil {
+		m.extraBus = map[int]float64{}
+	}
+	return nil
 }

@@ -1,8 +1,11 @@
 package scenarios
 
 import (
+	"bufio"
 	"cmp"
+	"encoding/gob"
 	"fmt"
+	"io"
 	"math"
 	"slices"
 
@@ -69,13 +72,11 @@ type waterAction struct {
 
 // waterSeries is the long node/link time series, struct of arrays.
 type waterSeries struct {
-	nodeT                              []int64
-	nodeIdx                            []int64
-	demand, head, pressure, nodeQual   []float64
-	linkT                              []int64
-	linkIdx                            []int64
-	flow, velocity, headloss, linkQual []float64
-	status                             []string
+	NodeT, NodeIdx                     []int64
+	Demand, Head, Pressure, NodeQual   []float64
+	LinkT, LinkIdx                     []int64
+	Flow, Velocity, Headloss, LinkQual []float64
+	Status                             []string
 }
 
 const kindWaterSolve engine.Kind = 1500
@@ -266,21 +267,21 @@ func (m *waterModel) pumpMessages(s *engine.Sim) {
 func (m *waterModel) record(now int64) {
 	ws := &m.series
 	for i := range m.net.Nodes {
-		ws.nodeT = append(ws.nodeT, now)
-		ws.nodeIdx = append(ws.nodeIdx, int64(i))
-		ws.demand = append(ws.demand, m.sim.NodeDemand(i))
-		ws.head = append(ws.head, m.sim.NodeHead(i))
-		ws.pressure = append(ws.pressure, m.sim.NodePressure(i))
-		ws.nodeQual = append(ws.nodeQual, m.sim.NodeQuality(i))
+		ws.NodeT = append(ws.NodeT, now)
+		ws.NodeIdx = append(ws.NodeIdx, int64(i))
+		ws.Demand = append(ws.Demand, m.sim.NodeDemand(i))
+		ws.Head = append(ws.Head, m.sim.NodeHead(i))
+		ws.Pressure = append(ws.Pressure, m.sim.NodePressure(i))
+		ws.NodeQual = append(ws.NodeQual, m.sim.NodeQuality(i))
 	}
 	for k := range m.net.Links {
-		ws.linkT = append(ws.linkT, now)
-		ws.linkIdx = append(ws.linkIdx, int64(k))
-		ws.flow = append(ws.flow, m.sim.LinkFlow(k))
-		ws.velocity = append(ws.velocity, m.sim.LinkVelocity(k))
-		ws.headloss = append(ws.headloss, m.sim.LinkHeadloss(k))
-		ws.linkQual = append(ws.linkQual, m.sim.LinkQuality(k))
-		ws.status = append(ws.status, openClosed(m.sim.LinkOpen(k)))
+		ws.LinkT = append(ws.LinkT, now)
+		ws.LinkIdx = append(ws.LinkIdx, int64(k))
+		ws.Flow = append(ws.Flow, m.sim.LinkFlow(k))
+		ws.Velocity = append(ws.Velocity, m.sim.LinkVelocity(k))
+		ws.Headloss = append(ws.Headloss, m.sim.LinkHeadloss(k))
+		ws.LinkQual = append(ws.LinkQual, m.sim.LinkQuality(k))
+		ws.Status = append(ws.Status, openClosed(m.sim.LinkOpen(k)))
 	}
 }
 
@@ -327,20 +328,20 @@ func (m *waterModel) Tables() []*record.Table {
 	u := m.net.Options.Units
 	ws := &m.series
 	ns := record.NewTable("water_node_series")
-	ns.Int("time_s", "s", ws.nodeT)
-	ns.Str("node_id", pick(ids, ws.nodeIdx))
-	ns.Float("demand", u.Flow, ws.demand)
-	ns.Float("head", lengthUnit(u), ws.head)
-	ns.Float("pressure", pressureUnit(u), ws.pressure)
-	ns.Float("quality", "", ws.nodeQual)
+	ns.Int("time_s", "s", ws.NodeT)
+	ns.Str("node_id", pick(ids, ws.NodeIdx))
+	ns.Float("demand", u.Flow, ws.Demand)
+	ns.Float("head", lengthUnit(u), ws.Head)
+	ns.Float("pressure", pressureUnit(u), ws.Pressure)
+	ns.Float("quality", "", ws.NodeQual)
 	ls := record.NewTable("water_link_series")
-	ls.Int("time_s", "s", ws.linkT)
-	ls.Str("link_id", pick(lids, ws.linkIdx))
-	ls.Float("flow", u.Flow, ws.flow)
-	ls.Float("velocity", velocityUnit(u), ws.velocity)
-	ls.Float("headloss", lengthUnit(u), ws.headloss)
-	ls.Str("status", ws.status)
-	ls.Float("quality", "", ws.linkQual)
+	ls.Int("time_s", "s", ws.LinkT)
+	ls.Str("link_id", pick(lids, ws.LinkIdx))
+	ls.Float("flow", u.Flow, ws.Flow)
+	ls.Float("velocity", velocityUnit(u), ws.Velocity)
+	ls.Float("headloss", lengthUnit(u), ws.Headloss)
+	ls.Str("status", ws.Status)
+	ls.Float("quality", "", ws.LinkQual)
 	return []*record.Table{nodes, links, ns, ls}
 }
 
@@ -421,5 +422,39 @@ func (m *waterModel) changes(env *Env) error {
 		}
 	}
 	slices.SortStableFunc(m.actions, func(a, b waterAction) int { return cmp.Compare(a.at, b.at) })
+	return nil
+}
+
+// waterState is the adapter's part of a checkpoint.
+type waterState struct {
+	Series                                    waterSeries
+	MinPressure, PumpKWh, LeakM3, LastLeakCFS float64
+	LastPumpKW                                []float64
+	LastT                                     int64
+	Solves, NextAction                        int
+}
+
+// SaveState writes the simulator's state and the adapter's accumulators.
+func (m *waterModel) SaveState(w io.Writer) error {
+	if err := m.sim.SaveState(w); err != nil {
+		return err
+	}
+	return gob.NewEncoder(w).Encode(&waterState{Series: m.series, MinPressure: m.minPressure, PumpKWh: m.pumpKWh,
+		LeakM3: m.leakM3, LastLeakCFS: m.lastLeakCFS, LastPumpKW: m.lastPumpKW, LastT: m.lastT, Solves: m.solves, NextAction: m.nextAction})
+}
+
+// LoadState restores what SaveState wrote.
+func (m *waterModel) LoadState(r io.Reader) error {
+	br := bufio.NewReader(r) // one reader for both gob streams
+	if err := m.sim.LoadState(br); err != nil {
+		return err
+	}
+	var st waterState
+	if err := gob.NewDecoder(br).Decode(&st); err != nil {
+		return fmt.Errorf("water: state: %w", err)
+	}
+	m.series, m.minPressure, m.pumpKWh, m.leakM3, m.lastLeakCFS = st.Series, st.MinPressure, st.PumpKWh, st.LeakM3, st.LastLeakCFS
+	copy(m.lastPumpKW, st.LastPumpKW)
+	m.lastT, m.solves, m.nextAction = st.LastT, st.Solves, st.NextAction
 	return nil
 }

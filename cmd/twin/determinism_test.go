@@ -92,15 +92,24 @@ func TestDefaultScenarioIsDeterministic(t *testing.T) {
 // tables of a straight run.
 func TestCheckpointRestoreInNewProcess(t *testing.T) {
 	t.Parallel()
+	for _, c := range []struct{ scenario, half string }{
+		{defaultScenario, "1h"},           // traffic saves no state yet: restored by replay
+		{"testdata/gridwater.yaml", "3h"}, // every model saves its state
+	} {
+		checkpointRestore(t, c.scenario, c.half)
+	}
+}
+
+func checkpointRestore(t *testing.T, scenario, halfTime string) {
 	dir := t.TempDir()
 	straight := filepath.Join(dir, "straight")
 	half := filepath.Join(dir, "half")
 	resumed := filepath.Join(dir, "resumed")
 	ckpt := filepath.Join(dir, "half.ckpt")
 	for _, args := range [][]string{
-		{"run", defaultScenario, "--out", straight, "--format", "csv"},
-		{"run", defaultScenario, "--out", half, "--format", "csv", "--until", "1h", "--checkpoint", ckpt},
-		{"run", defaultScenario, "--out", resumed, "--format", "csv", "--restore", ckpt},
+		{"run", scenario, "--out", straight, "--format", "csv"},
+		{"run", scenario, "--out", half, "--format", "csv", "--until", halfTime, "--checkpoint", ckpt},
+		{"run", scenario, "--out", resumed, "--format", "csv", "--restore", ckpt},
 	} {
 		if _, stderr, code := twin(t, nil, args...); code != 0 {
 			t.Fatalf("%v: exit %d: %s", args, code, stderr)
@@ -126,7 +135,7 @@ func TestCheckpointRestoreInNewProcess(t *testing.T) {
 		}
 	}
 	// A checkpoint from another seed is refused with exit code 2.
-	if _, stderr, code := twin(t, nil, "run", defaultScenario, "--seed", "9", "--out", filepath.Join(dir, "x"), "--restore", ckpt); code != 2 {
+	if _, stderr, code := twin(t, nil, "run", scenario, "--seed", "9", "--out", filepath.Join(dir, "x"), "--restore", ckpt); code != 2 {
 		t.Fatalf("restore with another seed: exit %d: %s", code, stderr)
 	}
 }
