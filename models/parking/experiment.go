@@ -5,7 +5,7 @@ import (
 	"citytwin/models/city"
 )
 
-// midayDwellH is the mean dwell of midday arrivals, h: the purpose mix of
+// middayDwellH is the mean dwell of midday arrivals, h: the purpose mix of
 // 10-16 h weighted by the purposes' mean dwell.
 func middayDwellH() float64 {
 	var d float64
@@ -28,8 +28,10 @@ type ExperimentRow struct {
 // SearchExperiment runs the parking model alone on the city's supply
 // with flat background demand whose offered load (arrival rate x mean
 // dwell) is demand x the supply, for each guidance policy, for hours
-// from 10:00, and returns the KPIs of every run.
-func SearchExperiment(c *city.City, fac []Facility, demands []float64, policies []Guidance, hours float64, seed uint64) ([]ExperimentRow, error) {
+// from 10:00, and returns the KPIs of every run. The facilities start
+// 90 % of min(demand, 1) full (near the stationary occupancy of the loss
+// system) and the KPIs count from warmup hours on.
+func SearchExperiment(c *city.City, fac []Facility, demands []float64, policies []Guidance, warmup, hours float64, seed uint64) ([]ExperimentRow, error) {
 	supply := 0
 	for _, f := range fac {
 		if f.Kind != Charger {
@@ -45,7 +47,7 @@ func SearchExperiment(c *city.City, fac []Facility, demands []float64, policies 
 		for _, d := range demands {
 			rate := d * float64(supply) / middayDwellH()
 			cfg := Config{Guidance: g, Background: rate, FlatDemand: true, DayOffsetS: 10 * 3600, SampleS: 600,
-				Prefill: min(d, 1) * 0.9}
+				Prefill: min(d, 1) * 0.9, WarmupS: warmup * 3600}
 			m, err := New(c, fac, cfg, sessions)
 			if err != nil {
 				return nil, err

@@ -24,11 +24,11 @@ func TestSearchExperiment(t *testing.T) {
 	}
 	fac := SupplyFromCity(c, SupplyOptions{EstimateResidential: true})
 	demands := []float64{0.5, 1.3}
-	hours := 1.5
+	warmup, hours := 0.5, 1.5
 	if os.Getenv("PARKING_EXPERIMENT") != "" {
-		demands, hours = []float64{0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 1.0, 1.1, 1.2, 1.3}, 6
+		demands, warmup, hours = []float64{0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 1.0, 1.1, 1.2, 1.3}, 2, 5
 	}
-	rows, err := SearchExperiment(c, fac, demands, []Guidance{GuidanceNone, GuidanceNearest, GuidanceScore}, hours, 1)
+	rows, err := SearchExperiment(c, fac, demands, []Guidance{GuidanceNone, GuidanceNearest, GuidanceScore}, warmup, hours, 1)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -62,6 +62,7 @@ type Config struct {
 	Background  float64 // background arrivals per hour (mean over the day; 0 = none)
 	EventsTable bool    // keep the per-vehicle event table
 	FlatDemand  bool    // background arrivals at a constant rate, purposes and dwell of midday (experiments)
+	WarmupS     float64 // the KPI totals are reset at this time (0: never), to measure a settled state
 	Prefill     float64 // share of every facility's bays occupied at the start, by cars with a residual dwell (0..1)
 }
 
@@ -96,6 +97,7 @@ const (
 	kindChargeEnd                            // Target: searcher's charging is done
 	kindBackground                           // next background arrival
 	kindSample                               // occupancy sample
+	kindResetStats                           // end of the warm-up: KPI totals start again
 )
 
 // Searcher is one vehicle from its arrival at the destination to its
@@ -219,6 +221,9 @@ func (m *Model) Init(s *engine.Sim, id engine.ModelID) error {
 	if m.cfg.Prefill > 0 {
 		m.prefill(s)
 	}
+	if m.cfg.WarmupS > 0 {
+		s.At(id, engine.Seconds(m.cfg.WarmupS), engine.PhaseControl, kindResetStats, 0, 0, 0)
+	}
 	if m.cfg.Background > 0 {
 		m.scheduleBackground(s)
 	}
@@ -243,6 +248,8 @@ func (m *Model) Handle(s *engine.Sim, ev engine.Event) error {
 		m.chargeEnd(s, ev.Target)
 	case kindSample:
 		m.sample(s)
+	case kindResetStats:
+		m.st.Stats = Stats{}
 	}
 	return nil
 }

@@ -58,6 +58,9 @@ func (m *Model) free(sr *Searcher, f int) bool { return m.freeBay(sr, f) >= 0 }
 // an EV, never a charging bay for others when a plain one is free.
 func (m *Model) freeBay(sr *Searcher, f int) int {
 	fc := &m.st.Facilities[f]
+	if int(m.st.Occupied[f]) >= fc.Capacity {
+		return -1 // full (cars on removed bays count too)
+	}
 	bays := m.st.Bays[f][:min(fc.Capacity, len(m.st.Bays[f]))]
 	plain := -1
 	for b, v := range bays {
