@@ -1,0 +1,136 @@
+package viz
+
+import (
+	"bytes"
+	"math"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/paulmach/orb"
+)
+
+// TestCSVAgreesWithArrow reads the same tables written as Arrow IPC and
+// as CSV and checks every value agrees.
+func TestCSVAgreesWithArrow(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct{ table, id, value string }{
+		{"road_nodes", "node", "traffic_signals"},
+		{"grid_bus_series", "bus_id", "vm"},
+	} {
+		t.Run(c.table, func(t *testing.T) {
+			a, found, err := ReadTable(testRun, c.table)
+			if err != nil || !found {
+				t.Fatalf("arrow: found %v, %v", found, err)
+			}
+			b, found, err := ReadTable(filepath.Join("testdata", "csv"), c.table)
+			if err != nil || !found {
+				t.Fatalf("csv: found %v, %v", found, err)
+			}
+			if a.Rows != b.Rows || a.Rows == 0 {
+				t.Fatalf("rows: arrow %d, csv %d", a.Rows, b.Rows)
+			}
+			ia, _ := a.Strings(c.id)
+			ib, _ := b.Strings(c.id)
+			va, err := a.Floats(c.value)
+			if err != nil {
+				t.Fatal(err)
+			}
+			vb, err := b.Floats(c.value)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := range ia {
+				if ia[i] != ib[i] || va[i] != vb[i] {
+					t.Fatalf("row %d: arrow (%s, %v), csv (%s, %v)", i, ia[i], va[i], ib[i], vb[i])
+				}
+			}
+		})
+	}
+}
+
+func TestGeometryAgrees(t *testing.T) {
+	t.Parallel()
+	a, _, _ := ReadTable(testRun, "road_nodes")
+	b, _, _ := ReadTable(filepath.Join("testdata", "csv"), "road_nodes")
+	ga, err := a.Geoms("geometry")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gb, err := b.Geoms("geometry")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range ga {
+		if ga[i].(orb.Point) != gb[i].(orb.Point) {
+			t.Fatalf("row %d: arrow %v, csv %v", i, ga[i], gb[i])
+		}
+	}
+}
+
+func TestReadCSVErrors(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name, in, col, want string
+		geom                bool
+	}{
+		{"empty", "", "", "header", false},
+		{"ragged", "a,b\n1\n", "", "wrong number of fields", false},
+		{"not a number", "a\nx\n", "a", "row 1: column a", false},
+		{"bad wkt", "g\nPOINT(1\n", "g", "row 1: column g", true},
+		{"missing column", "a\n1\n", "b", "no column", false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			tb, err := ReadCSV(strings.NewReader(c.in))
+			if err == nil && c.col != "" {
+				if c.geom {
+					_, err = tb.Geoms(c.col)
+				} else {
+					_, err = tb.Floats(c.col)
+				}
+			}
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("error %v, want one containing %q", err, c.want)
+			}
+		})
+	}
+}
+
+func TestNullsAreNaN(t *testing.T) {
+	t.Parallel()
+	tb, err := ReadCSV(strings.NewReader("a,g\n1.5,\n,POINT(1 2)\ntrue,\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := tb.Floats("a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v[0] != 1.5 || !math.IsNaN(v[1]) || v[2] != 1 {
+		t.Fatalf("floats %v", v)
+	}
+	g, _ := tb.Geoms("g")
+	if g[0] != nil || g[1].(orb.Point) != (orb.Point{1, 2}) {
+		t.Fatalf("geoms %v", g)
+	}
+}
+
+// FuzzReadCSV: any bytes give a table or an error, never a panic, and
+// every column decodes or errors.
+func FuzzReadCSV(f *testing.F) {
+	f.Add([]byte("t_s,vehicle,lon,lat,geometry\n5,1,12.5,55.7,POINT(12.5 55.7)\n"))
+	f.Add([]byte("a,b\n\"x\",1e309\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		tb, err := ReadCSV(bytes.NewReader(data))
+		if err != nil {
+			return
+		}
+		for name := range tb.cols {
+			tb.Floats(name)
+			tb.Strings(name)
+			tb.Geoms(name)
+		}
+	})
+}
