@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"testing"
 
+	"citytwin/engine/record"
 	"citytwin/models/city"
 )
 
@@ -100,5 +101,54 @@ func TestBuildingDemand(t *testing.T) {
 		if peak[k].DepartS < peak[k-1].DepartS || peak[k].DepartS < 7*3600 || peak[k].DepartS >= 9*3600 {
 			t.Fatalf("trip %d departs at %g", k, peak[k].DepartS)
 		}
+	}
+}
+
+func TestTablesWrite(t *testing.T) {
+	c, err := city.Load(trianglen)
+	if err != nil {
+		t.Fatal(err)
+	}
+	net, _ := FromCity(c)
+	cfg := DefaultConfig()
+	cfg.PositionsS = 10
+	cfg.EdgeIntervalS = 60
+	tr, _ := New(net, NewCityRouter(c), cfg, 1)
+	ll := RandomTrips(net, 50, 300, 300, c.Roads.InSCC, rand.New(rand.NewPCG(2, 2)))
+	trips, _ := SnapTrips(ll, SnapCity(c))
+	for _, x := range trips {
+		tr.AddTrip(x)
+	}
+	tr.AddLoop("l0", trips[0].From, 1, 60)
+	tr.Run(200) // some vehicles still on the road
+	dir := t.TempDir()
+	m := NewModel(tr)
+	for _, tb := range m.Tables() {
+		n, err := tb.Rows()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 && tb.Name != "loops" {
+			t.Errorf("table %s is empty", tb.Name)
+		}
+		for _, f := range []record.Format{record.FormatCSV, record.FormatParquet} {
+			if _, err := record.WriteTable(dir, tb, f); err != nil {
+				t.Fatalf("%s as %s: %v", tb.Name, f, err)
+			}
+		}
+	}
+	// positions are in lon/lat inside the extract
+	p := tr.PositionsTable()
+	lon, lat := p.Columns[6].Floats, p.Columns[7].Floats
+	for k := range lon {
+		if lon[k] < 12.56 || lon[k] > 12.60 || lat[k] < 55.69 || lat[k] > 55.72 {
+			t.Fatalf("position %d at %g, %g", k, lon[k], lat[k])
+		}
+	}
+	if s := tr.Summarize(); s.Running+s.WaitingToEnter == 0 || s.Stuck != s.Running+s.WaitingToEnter {
+		t.Errorf("unfinished vehicles not counted as stuck: %+v", s)
+	}
+	if len(m.KPIs()) < 8 {
+		t.Error("few KPIs")
 	}
 }
