@@ -15,6 +15,8 @@ func TestCompareSigns(t *testing.T) {
 		"close.yaml":  "extends: base.yaml\nname: close\nchanges:\n  - kind: close_street\n    street: Østerbrogade\n    at: \"07:10\"\n",
 		"growth.yaml": "extends: base.yaml\nname: growth\nchanges:\n  - kind: load_growth\n    factor: 1.4\n",
 		"burst.yaml":  "extends: base.yaml\nname: burst\nchanges:\n  - kind: pipe_burst\n    node: \"101\"\n    coefficient: 200\n    at: \"+0s\"\n",
+		"ev.yaml":     "extends: base.yaml\nname: ev\nchanges:\n  - kind: ev_share\n    share: 0.5\n  - kind: heat_pump_share\n    share: 0.5\n",
+		"pv.yaml":     "extends: base.yaml\nname: pv\nchanges:\n  - kind: pv_share\n    share: 0.5\n",
 	})
 	load := func(name string) *Scenario {
 		sc, err := Load(filepath.Join(dir, name))
@@ -32,6 +34,8 @@ func TestCompareSigns(t *testing.T) {
 		{"growth.yaml", "grid", "peak_loading", +1},
 		{"growth.yaml", "grid", "losses", +1},
 		{"burst.yaml", "water", "leak_outflow", +1},
+		{"ev.yaml", "grid", "energy_served", +1},
+		{"pv.yaml", "grid", "energy_served", -1},
 	}
 	results := map[string]*Comparison{}
 	for _, c := range cases {

@@ -56,6 +56,12 @@ type gridModel struct {
 	failed   int
 	outages  []gridOutage // line_outage changes, in time order
 	next     int
+	// what-if adoption shares of rooftop PV, heat pumps and home EV charging
+	pvShare, hpShare, evShare float64
+	pv                        grid.RooftopPV
+	hp                        grid.HeatPump
+	ev                        grid.HomeEV
+	lat, lon                  float64
 }
 
 // gridOutage switches branch row k (0-based) out of or back into service
@@ -136,7 +142,10 @@ func buildGrid(env *Env, key string, node ast.Node) (engine.Model, error) {
 	}
 	m := &gridModel{env: env, syn: syn, g: g, h0: h0, g0: g0, growth: c.LoadGrowth, step: engine.FromDuration(c.Step.D),
 		tanPhi: math.Tan(math.Acos(p.PowerFactor)), yearAt: time.Date(year, 1, 1, 0, 0, 0, 0, env.Start.Location()),
-		extra: map[[2]int64]extraLoad{}, extraBus: map[int]float64{}}
+		extra: map[[2]int64]extraLoad{}, extraBus: map[int]float64{},
+		pv: grid.DefaultPV(), hp: grid.DefaultHeatPump(), ev: grid.DefaultHomeEV()}
+	centre := env.City.Proj.ToLonLat(orb.Point{0, 0})
+	m.lon, m.lat = centre[0], centre[1]
 	for _, id := range syn.LoadBus {
 		m.lvXY = append(m.lvXY, syn.BusXY[id-1])
 	}
@@ -147,6 +156,18 @@ func buildGrid(env *Env, key string, node ast.Node) (engine.Model, error) {
 				return nil, env.Invalid(ch.key+".factor", "want a positive factor")
 			}
 			m.growth *= ch.Factor
+		case "pv_share", "heat_pump_share", "ev_share":
+			if *ch.Share < 0 || *ch.Share > 1 {
+				return nil, env.Invalid(ch.key+".share", "want a share between 0 and 1, got %g", *ch.Share)
+			}
+			switch ch.Kind {
+			case "pv_share":
+				m.pvShare = *ch.Share
+			case "heat_pump_share":
+				m.hpShare = *ch.Share
+			default:
+				m.evShare = *ch.Share
+			}
 		case "line_outage":
 			if ch.Branch < 1 || ch.Branch > len(syn.Case.Branches) {
 				return nil, env.Invalid(ch.key+".branch", "no branch %d: the synthesized grid has %d (see grid_branches)", ch.Branch, len(syn.Case.Branches))
@@ -228,10 +249,12 @@ func (m *gridModel) solve(now engine.Time) error {
 		}
 		m.next++
 	}
-	at := m.env.Start.Add(now.Duration()).Sub(m.yearAt)
+	wall := m.env.Start.Add(now.Duration())
+	at := wall.Sub(m.yearAt)
 	h0, g0 := m.h0.At(at), m.g0.At(at) // kW per MWh of annual consumption
+	der := m.derKW(wall)
 	for i, id := range m.syn.LoadBus {
-		mw := m.growth * (m.syn.ResidentialMWh[i]*h0 + m.syn.OtherMWh[i]*g0) / 1000
+		mw := m.growth*(m.syn.ResidentialMWh[i]*h0+m.syn.OtherMWh[i]*g0)/1000 + der(i)/1000
 		if err := m.g.SetBaseLoad(id, mw, mw*m.tanPhi); err != nil {
 			return err
 		}
@@ -367,4 +390,21 @@ func (m *gridModel) LoadState(r io.Reader) error {
 		m.extraBus = map[int]float64{}
 	}
 	return nil
+}
+
+// derKW returns, for the moment wall, the power of the adopted PV (as a
+// negative load), heat pumps and home chargers at LV bus i, kW.
+func (m *gridModel) derKW(wall time.Time) func(i int) float64 {
+	if m.pvShare == 0 && m.hpShare == 0 && m.evShare == 0 {
+		return func(int) float64 { return 0 }
+	}
+	pvPerKWp := m.pv.PowerKW(1, m.lat, m.lon, wall)
+	tOut := grid.Copenhagen.TempC(wall)
+	hpPerM2 := m.hp.PowerKW(1, tOut)
+	evPerCar := m.ev.KWPerCar(wall)
+	return func(i int) float64 {
+		resM2 := m.syn.ResidentialM2[i]
+		cars := resM2 / m.ev.DwellingM2 * m.ev.CarsPerDwelling
+		return m.hpShare*resM2*hpPerM2 + m.evShare*cars*evPerCar - m.pvShare*m.syn.FootprintM2[i]*m.pv.KWpPerM2*pvPerKWp
+	}
 }

@@ -27,6 +27,9 @@ import (
 //   - water_demand (water): Factor on every demand, At, Until
 //   - load_growth (grid): Factor on every building load
 //   - line_outage (grid): Branch (1-based row of the grid's branch table), At, Until
+//   - pv_share (grid): Share of buildings with rooftop PV (0..1)
+//   - heat_pump_share (grid): Share of residential floor area heated by heat pumps
+//   - ev_share (grid): Share of residents' cars that are electric and charge at home
 type Change struct {
 	Kind        string   `yaml:"kind"`
 	Street      string   `yaml:"street"`
@@ -34,6 +37,7 @@ type Change struct {
 	Lane        *int     `yaml:"lane"`
 	KMH         float64  `yaml:"kmh"`
 	Factor      float64  `yaml:"factor"`
+	Share       *float64 `yaml:"share"`
 	Node        string   `yaml:"node"`
 	Link        string   `yaml:"link"`
 	Branch      int      `yaml:"branch"`
@@ -65,16 +69,19 @@ var changeKinds = map[string]struct {
 	model  string
 	fields []string
 }{
-	"close_street": {"traffic", []string{"street", "way", "at", "until"}},
-	"close_lane":   {"traffic", []string{"street", "way", "lane", "at", "until"}},
-	"speed_limit":  {"traffic", []string{"street", "way", "kmh", "at", "until"}},
-	"scale_demand": {"traffic", []string{"factor"}},
-	"pipe_burst":   {"water", []string{"node", "coefficient", "at", "until"}},
-	"close_pipe":   {"water", []string{"link", "at", "until"}},
-	"pump_outage":  {"water", []string{"link", "at", "until"}},
-	"water_demand": {"water", []string{"factor", "at", "until"}},
-	"load_growth":  {"grid", []string{"factor"}},
-	"line_outage":  {"grid", []string{"branch", "at", "until"}},
+	"close_street":    {"traffic", []string{"street", "way", "at", "until"}},
+	"close_lane":      {"traffic", []string{"street", "way", "lane", "at", "until"}},
+	"speed_limit":     {"traffic", []string{"street", "way", "kmh", "at", "until"}},
+	"scale_demand":    {"traffic", []string{"factor"}},
+	"pipe_burst":      {"water", []string{"node", "coefficient", "at", "until"}},
+	"close_pipe":      {"water", []string{"link", "at", "until"}},
+	"pump_outage":     {"water", []string{"link", "at", "until"}},
+	"water_demand":    {"water", []string{"factor", "at", "until"}},
+	"load_growth":     {"grid", []string{"factor"}},
+	"line_outage":     {"grid", []string{"branch", "at", "until"}},
+	"pv_share":        {"grid", []string{"share"}},
+	"heat_pump_share": {"grid", []string{"share"}},
+	"ev_share":        {"grid", []string{"share"}},
 }
 
 // variant is the part of a scenario file that may extend another.
@@ -262,6 +269,7 @@ func (ch *Change) given() []string {
 	add("lane", ch.Lane != nil)
 	add("kmh", ch.KMH != 0)
 	add("factor", ch.Factor != 0)
+	add("share", ch.Share != nil)
 	add("node", ch.Node != "")
 	add("link", ch.Link != "")
 	add("branch", ch.Branch != 0)

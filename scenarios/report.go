@@ -203,6 +203,8 @@ func (ch *Change) describe() string {
 			s += fmt.Sprintf(" kmh=%g", ch.KMH)
 		case "factor":
 			s += fmt.Sprintf(" factor=%g", ch.Factor)
+		case "share":
+			s += fmt.Sprintf(" share=%g", *ch.Share)
 		case "node":
 			s += " node=" + ch.Node
 		case "link":

@@ -304,5 +304,7 @@ func (s *synth) secondary(b *builder, j, at int) {
 	b.res.LoadBus = append(b.res.LoadBus, lv)
 	b.res.ResidentialMWh = append(b.res.ResidentialMWh, s.secRes[j])
 	b.res.OtherMWh = append(b.res.OtherMWh, s.secOth[j])
+	b.res.ResidentialM2 = append(b.res.ResidentialM2, s.secResM2[j])
+	b.res.FootprintM2 = append(b.res.FootprintM2, s.secRoof[j])
 	b.res.BuildingsServed = append(b.res.BuildingsServed, s.secCount[j])
 }

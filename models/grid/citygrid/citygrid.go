@@ -177,6 +177,8 @@ type Result struct {
 	LoadBus         []int // bus IDs of the LV buses
 	ResidentialMWh  []float64
 	OtherMWh        []float64
+	ResidentialM2   []float64 // residential floor area served (heat pumps, dwellings)
+	FootprintM2     []float64 // footprint of the buildings served (rooftop PV)
 	BuildingsServed []int
 
 	Primaries, Secondaries int
@@ -208,15 +210,17 @@ type synth struct {
 	p   Params
 	res *Result
 
-	bldXY  []orb.Point
-	bldRes []float64 // annual MWh, residential
-	bldOth []float64 // annual MWh, other uses
+	bldXY               []orb.Point
+	bldRes              []float64 // annual MWh, residential
+	bldOth              []float64 // annual MWh, other uses
+	bldResM2, bldRoofM2 []float64
 
 	primXY, secXY     []orb.Point
 	primNode, secNode []city.NodeID
 	secOf             []int // building -> secondary
 	primOf            []int // secondary -> primary
 	secRes, secOth    []float64
+	secResM2, secRoof []float64
 	secCount          []int
 }
 
@@ -233,6 +237,12 @@ func (s *synth) loads() error {
 		}
 		mwh := area * rate / 1000
 		s.bldXY = append(s.bldXY, b.XY)
+		s.bldRoofM2 = append(s.bldRoofM2, b.AreaM2)
+		if b.Use == "residential" {
+			s.bldResM2 = append(s.bldResM2, area)
+		} else {
+			s.bldResM2 = append(s.bldResM2, 0)
+		}
 		if b.Use == "residential" {
 			s.bldRes, s.bldOth = append(s.bldRes, mwh), append(s.bldOth, 0)
 		} else {
@@ -317,12 +327,16 @@ func (s *synth) assign() {
 	s.secRes = make([]float64, len(s.secXY))
 	s.secOth = make([]float64, len(s.secXY))
 	s.secCount = make([]int, len(s.secXY))
+	s.secResM2 = make([]float64, len(s.secXY))
+	s.secRoof = make([]float64, len(s.secXY))
 	s.secOf = make([]int, len(s.bldXY))
 	for i, p := range s.bldXY {
 		j := nearestPoint(s.secXY, p)
 		s.secOf[i] = j
 		s.secRes[j] += s.bldRes[i]
 		s.secOth[j] += s.bldOth[i]
+		s.secResM2[j] += s.bldResM2[i]
+		s.secRoof[j] += s.bldRoofM2[i]
 		s.secCount[j]++
 	}
 	s.primOf = make([]int, len(s.secXY))
