@@ -52,7 +52,9 @@ type RooftopPV struct {
 }
 
 // DefaultPV returns the defaults above.
-func DefaultPV() RooftopPV { return RooftopPV{KWpPerM2: 0.1, PerformanceRatio: 0.75, ClearSkyIndex: 0.55} }
+func DefaultPV() RooftopPV {
+	return RooftopPV{KWpPerM2: 0.1, PerformanceRatio: 0.75, ClearSkyIndex: 0.55}
+}
 
 // PowerKW is the output of kWp of panels at lat, lon and t.
 func (p RooftopPV) PowerKW(kWp, lat, lon float64, t time.Time) float64 {
