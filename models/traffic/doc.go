@@ -57,4 +57,26 @@
 // time (300 s, SUMO's time-to-teleport) at the head of its lane is moved
 // forward along its route to the next edge with room and counted as
 // teleported; no vehicle is ever removed without being counted.
+//
+// # Demand, outputs, coupling
+//
+// Trips come from a CSV file (ReadTrips: id,depart_s,from_lon,from_lat,
+// to_lon,to_lat, snapped to the nearest edges with SnapTrips), from
+// RandomTrips (uniform over road length, seeded) or from the city's
+// buildings (BuildingDemand, homes to workplaces with an hourly profile).
+// Routes come from the city's router at departure; Config.RerouteS
+// re-routes running vehicles on current travel times. What-ifs (Schedule):
+// close an edge or a lane for a time, change a speed limit or a signal
+// plan; ScaleDemand scales a trip list.
+//
+// Outputs are record tables: trips (TripsTable), per-edge time series
+// (EdgesTable), induction loops (AddLoop, LoopsTable) and vehicle
+// positions (PositionsTable); Summarize gives the KPIs, with CO2 from an
+// average-speed curve (CO2GramsPerKm). In the engine, Model hands arriving
+// vehicles to the parking model (engine.MsgVehicleArrived) and takes
+// vehicles injected by other models (engine.MsgInjectVehicle).
+//
+// Determinism: the model is single-threaded and its only random draws
+// (the speed factors) come from the seed given to New, so the same seed
+// gives byte-identical tables whatever GOMAXPROCS.
 package traffic
