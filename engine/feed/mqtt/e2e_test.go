@@ -110,13 +110,13 @@ func (ta *tally) deliver(_ *engine.Sim, _ engine.ModelID, o *feed.Observation) e
 // every message is accounted for: the primary reading of each message
 // reached state exactly once, and received = applied + late + duplicate +
 // quarantined.
-func runEndToEnd(t *testing.T, url string, restart func()) {
+func runEndToEnd(t *testing.T, url string, restart func(), connections int) {
 	epoch := feed.Epoch(time.Date(2024, 3, 22, 6, 0, 0, 0, time.UTC).UnixMicro())
 	q := feed.NewQueue(1<<14, feed.Block)
 	check := feed.NewChecker(nil)
 	id := "twin-e2e-" + strconv.Itoa(freePortNoT())
 	sub := NewSubscriber(Config{Broker: url, ClientID: id, QoS: 1, CleanSession: false},
-		SubscriberOptions{Topics: []string{"city/#"}, Model: "city", Epoch: epoch}, q, check)
+		SubscriberOptions{Topics: []string{"city/#"}, Model: "city", Epoch: epoch, Connections: connections}, q, check)
 	if err := sub.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -225,7 +225,15 @@ func waitTokens(t *testing.T, tokens []paho.Token) {
 
 func TestEndToEndMosquitto(t *testing.T) {
 	m := startMosquitto(t)
-	runEndToEnd(t, m.url(), nil)
+	runEndToEnd(t, m.url(), nil, 1)
+}
+
+// TestEndToEndMosquittoShared: three subscriber connections share the
+// subscription; readings of a sensor may arrive out of order, and still
+// each is applied exactly once.
+func TestEndToEndMosquittoShared(t *testing.T) {
+	m := startMosquitto(t)
+	runEndToEnd(t, m.url(), nil, 3)
 }
 
 // TestEndToEndMosquittoRestart stops the broker after the first half of
@@ -237,7 +245,7 @@ func TestEndToEndMosquittoRestart(t *testing.T) {
 	runEndToEnd(t, m.url(), func() {
 		m.stop()
 		m.start()
-	})
+	}, 1)
 }
 
 func TestEndToEndEmbedded(t *testing.T) {
@@ -246,5 +254,5 @@ func TestEndToEndEmbedded(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer b.Close()
-	runEndToEnd(t, b.URL(), nil)
+	runEndToEnd(t, b.URL(), nil, 1)
 }
