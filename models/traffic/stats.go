@@ -41,11 +41,6 @@ func (s *edgeStats) init(m int, interval float64) {
 	s.ema = make([]float64, m)
 }
 
-func (s *edgeStats) observe(e int32, v float64) {
-	s.count[e]++
-	s.speedSum[e] += v
-}
-
 func (s *edgeStats) exit(e int32) { s.exits[e]++ }
 
 func (s *edgeStats) queue(e int32, m float64) {

@@ -66,6 +66,7 @@ func (t *Traffic) moveLane(l int32, dt float64) {
 	limit := t.speed[e]
 	p := &t.cfg.IDM
 	queueM, halting := 0.0, true
+	seen, speedSum := int32(0), 0.0
 	for idx := 0; idx < len(t.lanes[l]); {
 		i := t.lanes[l][idx]
 		if v.stamp[i] == t.step {
@@ -126,7 +127,8 @@ func (t *Traffic) moveLane(l int32, dt float64) {
 		} else {
 			halting = false
 		}
-		t.stats.observe(e, nv)
+		seen++
+		speedSum += nv
 		if v.rCur[i] == v.rEnd[i]-1 && np >= v.toPos[i] {
 			v.drivenM[i] -= np - v.toPos[i]
 			t.removeAt(l, idx)
@@ -140,6 +142,8 @@ func (t *Traffic) moveLane(l int32, dt float64) {
 		}
 		idx++
 	}
+	t.stats.count[e] += seen
+	t.stats.speedSum[e] += speedSum
 	t.stats.queue(e, queueM)
 }
 
