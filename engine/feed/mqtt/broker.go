@@ -6,6 +6,7 @@
 package mqtt
 
 import (
+	"crypto/tls"
 	"fmt"
 	"io"
 	"log/slog"
@@ -21,13 +22,18 @@ import (
 // real broker (Mosquitto) with authentication in front of devices in the
 // field.
 type Broker struct {
-	srv  *mochi.Server
-	addr string
+	srv    *mochi.Server
+	addr   string
+	scheme string
 }
 
 // StartBroker starts an embedded broker on addr ("127.0.0.1:0" picks a
 // free port; Addr tells which).
-func StartBroker(addr string) (*Broker, error) {
+func StartBroker(addr string) (*Broker, error) { return StartBrokerTLS(addr, nil) }
+
+// StartBrokerTLS is StartBroker with a TLS listener when cfg is not nil
+// (clients then connect to ssl://host:port).
+func StartBrokerTLS(addr string, cfg *tls.Config) (*Broker, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("mqtt: broker: %w", err)
@@ -40,20 +46,24 @@ func StartBroker(addr string) (*Broker, error) {
 	if err := srv.AddHook(new(auth.AllowHook), nil); err != nil {
 		return nil, fmt.Errorf("mqtt: broker: %w", err)
 	}
-	if err := srv.AddListener(listeners.NewTCP(listeners.Config{ID: "tcp", Address: addr})); err != nil {
+	if err := srv.AddListener(listeners.NewTCP(listeners.Config{ID: "tcp", Address: addr, TLSConfig: cfg})); err != nil {
 		return nil, fmt.Errorf("mqtt: broker: %w", err)
 	}
 	if err := srv.Serve(); err != nil {
 		return nil, fmt.Errorf("mqtt: broker: %w", err)
 	}
-	return &Broker{srv: srv, addr: addr}, nil
+	scheme := "tcp://"
+	if cfg != nil {
+		scheme = "ssl://"
+	}
+	return &Broker{srv: srv, addr: addr, scheme: scheme}, nil
 }
 
 // Addr is the broker's host:port.
 func (b *Broker) Addr() string { return b.addr }
 
-// URL is the broker's address as tcp://host:port.
-func (b *Broker) URL() string { return "tcp://" + b.addr }
+// URL is the broker's address as tcp://host:port (ssl:// with TLS).
+func (b *Broker) URL() string { return b.scheme + b.addr }
 
 // Close stops the broker.
 func (b *Broker) Close() error { return b.srv.Close() }

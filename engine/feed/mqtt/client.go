@@ -89,6 +89,7 @@ type Publisher struct {
 func NewPublisher(cfg Config) (*Publisher, error) {
 	c := paho.NewClient(cfg.options())
 	if err := wait(c.Connect(), cfg.timeout(), "connect "+cfg.Broker); err != nil {
+		c.Disconnect(0) // stop the connect retries
 		return nil, err
 	}
 	return &Publisher{c: c, cfg: cfg}, nil
