@@ -220,6 +220,10 @@ type HoldoutResult struct {
 	MAE       float64 // mean |simulated - observed| / capacity over them
 	MAEMean   float64 // the same for the mean of Replications runs
 	TurnedAwy int     // arrivals turned away in the first run's test period
+	// MAEAssim is the MAE of the twin corrected by the feed at every
+	// observation: each value a forecast from the previous observation
+	// (about 30 min ahead in the day, overnight at the first of a day).
+	MAEAssim float64
 }
 
 // Holdout fits the series on everything before split and simulates the
@@ -258,6 +262,11 @@ func Holdout(s Series, split time.Time, opt FitOptions, rng *rand.Rand, replicat
 		mean[i] = int(math.Round(sum[i] / float64(replications+1)))
 	}
 	res.MAEMean = mae(mean, obs, s.Capacity)
+	obsInt := make([]int, len(obs))
+	for i, v := range obs {
+		obsInt[i] = int(v)
+	}
+	res.MAEAssim = mae(p.SimulateAssimilated(rng, start, at, obsInt), obs, s.Capacity)
 	return res
 }
 

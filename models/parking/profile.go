@@ -77,6 +77,28 @@ func (h *departures) Pop() any {
 // piecewise-constant rate; an arrival finding the car park full is
 // turned away (returned as the count). O(arrivals log capacity).
 func (p *Profile) Simulate(rng *rand.Rand, start time.Time, at []time.Time) (occ []int, turnedAway int) {
+	return p.simulate(rng, start, at, nil)
+}
+
+// SimulateAssimilated is Simulate with the state corrected by the
+// observations obs (one per time of at), as the live twin corrects
+// itself from a feed: the occupancy at each time is predicted first and
+// returned, then set to the observation, adding cars (with a residual
+// dwell of a uniform share of a drawn dwell) or removing cars picked at
+// random. Each value is so a forecast from the previous observation.
+func (p *Profile) SimulateAssimilated(rng *rand.Rand, start time.Time, at []time.Time, obs []int) []int {
+	occ, _ := p.simulate(rng, start, at, func(k int, nowH float64, dep *departures) {
+		for dep.Len() < obs[k] {
+			heap.Push(dep, nowH+rng.Float64()*p.Dwell.Draw(rng))
+		}
+		for dep.Len() > obs[k] {
+			heap.Remove(dep, rng.IntN(dep.Len()))
+		}
+	})
+	return occ
+}
+
+func (p *Profile) simulate(rng *rand.Rand, start time.Time, at []time.Time, correct func(k int, nowH float64, dep *departures)) (occ []int, turnedAway int) {
 	occ = make([]int, len(at))
 	var dep departures
 	if len(at) == 0 {
@@ -99,7 +121,11 @@ func (p *Profile) Simulate(rng *rand.Rand, start time.Time, at []time.Time) (occ
 				t = t0 + slotH
 			}
 			for next < len(at) && at[next].Sub(start).Hours() <= t {
-				occ[next] = countBefore(&dep, at[next].Sub(start).Hours())
+				nowH := at[next].Sub(start).Hours()
+				occ[next] = countBefore(&dep, nowH)
+				if correct != nil {
+					correct(next, nowH, &dep)
+				}
 				next++
 			}
 			if t >= t0+slotH {
