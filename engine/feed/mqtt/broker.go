@@ -11,6 +11,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"slices"
 
 	mochi "github.com/mochi-mqtt/server/v2"
 	"github.com/mochi-mqtt/server/v2/hooks/auth"
@@ -29,11 +30,25 @@ type Broker struct {
 
 // StartBroker starts an embedded broker on addr ("127.0.0.1:0" picks a
 // free port; Addr tells which).
-func StartBroker(addr string) (*Broker, error) { return StartBrokerTLS(addr, nil) }
+func StartBroker(addr string) (*Broker, error) { return StartBrokerWith(addr, BrokerOptions{}) }
 
 // StartBrokerTLS is StartBroker with a TLS listener when cfg is not nil
 // (clients then connect to ssl://host:port).
 func StartBrokerTLS(addr string, cfg *tls.Config) (*Broker, error) {
+	return StartBrokerWith(addr, BrokerOptions{TLS: cfg})
+}
+
+// BrokerOptions secure the embedded broker.
+type BrokerOptions struct {
+	TLS *tls.Config // TLS listener when set
+	// Users, when not empty, are the only accepted username/password
+	// pairs; otherwise every client is accepted (loopback use).
+	Users map[string]string
+}
+
+// StartBrokerWith starts an embedded broker with options.
+func StartBrokerWith(addr string, opt BrokerOptions) (*Broker, error) {
+	cfg := opt.TLS
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("mqtt: broker: %w", err)
@@ -43,7 +58,7 @@ func StartBrokerTLS(addr string, cfg *tls.Config) (*Broker, error) {
 	caps := mochi.NewDefaultServerCapabilities()
 	caps.MaximumClientWritesPending = 1 << 16 // per-client outbound buffer before QoS 0 messages are dropped
 	srv := mochi.New(&mochi.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Capabilities: caps})
-	if err := srv.AddHook(new(auth.AllowHook), nil); err != nil {
+	if err := addAuth(srv, opt.Users); err != nil {
 		return nil, fmt.Errorf("mqtt: broker: %w", err)
 	}
 	if err := srv.AddListener(listeners.NewTCP(listeners.Config{ID: "tcp", Address: addr, TLSConfig: cfg})); err != nil {
@@ -67,3 +82,21 @@ func (b *Broker) URL() string { return b.scheme + b.addr }
 
 // Close stops the broker.
 func (b *Broker) Close() error { return b.srv.Close() }
+
+// addAuth allows everyone, or exactly the given users (passwords compared
+// by mochi's ledger; never logged).
+func addAuth(srv *mochi.Server, users map[string]string) error {
+	if len(users) == 0 {
+		return srv.AddHook(new(auth.AllowHook), nil)
+	}
+	names := make([]string, 0, len(users))
+	for u := range users {
+		names = append(names, u)
+	}
+	slices.Sort(names)
+	var rules auth.AuthRules
+	for _, u := range names {
+		rules = append(rules, auth.AuthRule{Username: auth.RString(u), Password: auth.RString(users[u]), Allow: true})
+	}
+	return srv.AddHook(new(auth.Hook), &auth.Options{Ledger: &auth.Ledger{Auth: rules}})
+}

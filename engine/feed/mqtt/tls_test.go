@@ -80,3 +80,25 @@ func TestTLS(t *testing.T) {
 		t.Error("a client without the CA connected")
 	}
 }
+
+// TestPassword: with users configured, only the right username and
+// password connect.
+func TestPassword(t *testing.T) {
+	b, err := StartBrokerWith("127.0.0.1:0", BrokerOptions{Users: map[string]string{"operator": "s3cret"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	ok, err := NewPublisher(Config{Broker: b.URL(), ClientID: "good", Username: "operator", Password: "s3cret"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ok.Close()
+	for _, c := range []Config{{Username: "operator", Password: "guess"}, {Username: "nobody", Password: "s3cret"}, {}} {
+		c.Broker, c.ClientID, c.Timeout = b.URL(), "bad", 500*time.Millisecond
+		if p, err := NewPublisher(c); err == nil {
+			p.Close()
+			t.Errorf("%s connected", c)
+		}
+	}
+}
