@@ -140,3 +140,16 @@ func TestDundeeSample(t *testing.T) {
 	}
 	t.Logf("AC mean %.1f kWh, rapid mean %.1f kWh", acKWh/ac, dcKWh/dc)
 }
+
+func TestSeriesTable(t *testing.T) {
+	t.Parallel()
+	ss, _, err := ReadBirmingham(strings.NewReader(dirtyBirmingham), "dirty.csv", CleanOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	origin := ss[0].Obs[0].Time
+	tab := SeriesTable("birmingham", origin, ss)
+	if n, err := tab.Rows(); err != nil || n != 4 {
+		t.Fatalf("%d rows, %v", n, err)
+	}
+}
