@@ -16,6 +16,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -157,6 +158,7 @@ func runOurs(c *city.City, net *traffic.Network, ll []traffic.TripLL, seed uint6
 		return result{}, err
 	}
 	cfg := traffic.DefaultConfig()
+	runtime.GC() // collect the OSM import's garbage now, not inside the measured run
 	t0 := cpuSeconds()
 	tr, err := traffic.New(net, traffic.NewCityRouter(c), cfg, seed)
 	if err != nil {
