@@ -104,7 +104,8 @@ func NewSubscriber(cfg Config, opt SubscriberOptions, sink Sink, check *feed.Che
 	return s
 }
 
-// Start connects and subscribes. With auto-reconnect, paho subscribes
+// Start connects and subscribes, and returns once the broker has
+// acknowledged the subscription. With auto-reconnect, paho subscribes
 // again after every reconnect (OnConnect), and with CleanSession false the
 // broker delivers what was queued meanwhile.
 func (s *Subscriber) Start() error {
@@ -125,12 +126,28 @@ func (s *Subscriber) Start() error {
 			s.handleOn(sh, m.Topic(), m.Payload(), time.Now().UnixNano())
 		}
 		opts := cfg.options()
-		opts.SetOnConnectHandler(func(c paho.Client) { c.SubscribeMultiple(filters, handle) })
+		subscribed := make(chan paho.Token, 1)
+		opts.SetOnConnectHandler(func(c paho.Client) {
+			tok := c.SubscribeMultiple(filters, handle)
+			select {
+			case subscribed <- tok: // the first subscription, awaited by Start
+			default:
+			}
+		})
 		opts.SetDefaultPublishHandler(handle) // messages of a resumed session before the subscription is renewed
 		c := paho.NewClient(opts)
 		s.clients = append(s.clients, c)
 		if err := wait(c.Connect(), cfg.timeout(), "connect "+cfg.Broker); err != nil {
+			c.Disconnect(0)
 			return err
+		}
+		select {
+		case tok := <-subscribed:
+			if err := wait(tok, cfg.timeout(), "subscribe"); err != nil {
+				return err
+			}
+		case <-time.After(cfg.timeout()):
+			return fmt.Errorf("%w: subscribe", ErrTimeout)
 		}
 	}
 	return nil
