@@ -38,7 +38,7 @@ func TestParquetOpensInDuckDB(t *testing.T) {
 	// as a geometry in OGC:CRS84, holding our WKB.
 	var name, typ string
 	var nullGeom int
-	if err := db.QueryRow("SELECT first(name ORDER BY id), first(typeof(geometry)), count(*) FILTER (WHERE geometry IS NULL) FROM read_parquet('" + filepath.ToSlash(path) + "')").Scan(&name, &typ, &nullGeom); err != nil {
+	if err := db.QueryRow("SELECT first(name ORDER BY id), first(typeof(geometry)), count(*) FILTER (WHERE geometry IS NULL) FROM read_parquet('"+filepath.ToSlash(path)+"')").Scan(&name, &typ, &nullGeom); err != nil {
 		t.Fatal(err)
 	}
 	if name != "a" || typ != "GEOMETRY('OGC:CRS84')" || nullGeom != 1 {
