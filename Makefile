@@ -32,8 +32,11 @@ setup: .cache/deps-ok
 	fi
 	@mkdir -p .cache && touch $@
 
+# twin-viewer is the ebiten half of `twin view`, a program of its own because
+# GLFW cannot start without a display and twin must run headless.
 build: setup
 	$(GO) build -o $(BIN) ./cmd/twin
+	$(GO) build -o bin/twin-viewer ./viz/cmd/twin-viewer
 
 run: build
 	./$(BIN) run $(SCENARIO)
