@@ -64,10 +64,14 @@ func (m *Metric) ColorOf(v float64) color.RGBA {
 	return m.Ramp.At((v - m.Lo) / (m.Hi - m.Lo))
 }
 
-// FormatValue prints a value with 3 significant digits, "-" for NaN.
+// FormatValue prints a value with 3 significant digits (whole numbers
+// from 1000 to 10^7), "-" for NaN.
 func FormatValue(x float64) string {
 	if math.IsNaN(x) {
 		return "-"
+	}
+	if a := math.Abs(x); a >= 1000 && a < 1e7 {
+		return fmt.Sprintf("%.0f", x)
 	}
 	return fmt.Sprintf("%.3g", x)
 }

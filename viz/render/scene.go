@@ -18,6 +18,15 @@ type Scene struct {
 	vehicles []viz.VehicleAt
 	mk       markers
 	lineW    float32 // multiplies line widths and marker sizes
+	base     baseCache
+}
+
+// baseCache is the background with the buildings drawn into an offscreen
+// image, redrawn only when the camera moves: the buildings are the
+// largest static fill and never change colour.
+type baseCache struct {
+	img *ebiten.Image
+	cam viz.Camera
 }
 
 // NewScene tessellates the run's geometry. O(total vertices).
@@ -68,9 +77,9 @@ func (s *Scene) colorize(k int, t float64) {
 // Draw draws the map at time t with the given layers on: the background,
 // each entity set in order, then the vehicles.
 func (s *Scene) Draw(dst *ebiten.Image, cam *viz.Camera, t float64, on map[string]bool) {
-	dst.Fill(viz.ColBackground)
+	s.drawBase(dst, cam, on[viz.LayerBuildings])
 	for k, set := range s.Run.Sets {
-		if !on[set.Layer] {
+		if !on[set.Layer] || set.Layer == viz.LayerBuildings {
 			continue
 		}
 		s.colorize(k, t)
@@ -88,4 +97,31 @@ func (s *Scene) Draw(dst *ebiten.Image, cam *viz.Camera, t float64, on map[strin
 // 2 px per metre), so streets keep a sense of width.
 func zoomWidth(cam *viz.Camera) float32 {
 	return float32(math.Max(1, math.Min(3, math.Sqrt(cam.Scale/2))))
+}
+
+// drawBase fills dst with the background and, when on, the buildings,
+// from the cache when the camera has not moved.
+func (s *Scene) drawBase(dst *ebiten.Image, cam *viz.Camera, buildings bool) {
+	if !buildings {
+		dst.Fill(viz.ColBackground)
+		return
+	}
+	if s.base.img == nil || s.base.cam != *cam {
+		if s.base.img != nil && (s.base.cam.W != cam.W || s.base.cam.H != cam.H) {
+			s.base.img.Deallocate()
+			s.base.img = nil
+		}
+		if s.base.img == nil {
+			s.base.img = ebiten.NewImage(cam.W, cam.H)
+		}
+		s.base.img.Fill(viz.ColBackground)
+		for k, set := range s.Run.Sets {
+			if set.Layer == viz.LayerBuildings {
+				s.colorize(k, 0)
+				s.meshes[k].draw(s.base.img, cam, s.colors[k], s.lineW*zoomWidth(cam))
+			}
+		}
+		s.base.cam = *cam
+	}
+	dst.DrawImage(s.base.img, nil)
 }
