@@ -22,6 +22,7 @@ type parkingConfig struct {
 	MaxSearch           Duration `yaml:"max_search"`
 	Sample              Duration `yaml:"sample"` // occupancy series interval (default 5m)
 	Events              *bool    `yaml:"events"` // keep the parking events table (default true)
+	Prefill             float64  `yaml:"prefill"` // share of bays occupied at the start (residents, long stays; default 0)
 }
 
 // parkingModel adapts models/parking to the scenario: it is the model
@@ -40,8 +41,11 @@ func buildParking(env *Env, key string, node ast.Node) (engine.Model, error) {
 	if c.Background < 0 || c.MaxWalkM < 0 {
 		return nil, env.Invalid(key, "background_per_h and max_walk_m must not be negative")
 	}
+	if c.Prefill < 0 || c.Prefill > 1 {
+		return nil, env.Invalid(key+".prefill", "want a share between 0 and 1, got %v", c.Prefill)
+	}
 	cfg := parking.Config{Guidance: g, Background: c.Background, MaxWalkM: c.MaxWalkM, EVShare: 0.1,
-		MaxSearchS: c.MaxSearch.D.Seconds(), SampleS: c.Sample.D.Seconds(), EventsTable: true}
+		MaxSearchS: c.MaxSearch.D.Seconds(), SampleS: c.Sample.D.Seconds(), EventsTable: true, Prefill: c.Prefill}
 	if c.EVShare != nil {
 		if *c.EVShare < 0 || *c.EVShare > 1 {
 			return nil, env.Invalid(key+".ev_share", "want a share between 0 and 1, got %v", *c.EVShare)

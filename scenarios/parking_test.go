@@ -18,6 +18,7 @@ const parkingScenario = minimal + `models:
     guidance: score
     background_per_h: 200
     ev_share: 0.3
+    prefill: 0.4
 `
 
 // TestParkingCoupledWithTraffic: vehicles that arrive in the traffic model

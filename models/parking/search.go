@@ -275,7 +275,9 @@ func (m *Model) chargeEnd(s *engine.Sim, idx int32) {
 }
 
 // sendLoad tells the grid the charging load of facility f when it
-// changed.
+// changed: engine.MsgChargerPower with Target = facility index, Arg = the
+// road node at the end of the facility's edge (its place, as the grid
+// adapter reads it), Val = kW.
 func (m *Model) sendLoad(s *engine.Sim, f int) {
 	kw := m.st.ChargeKW[f]
 	if math.Abs(kw) < 1e-9 {
@@ -287,7 +289,8 @@ func (m *Model) sendLoad(s *engine.Sim, f int) {
 	}
 	m.st.SentKW[f] = kw
 	if m.hasGrid {
-		s.Send(m.id, m.gridID, engine.MsgChargerPower, int32(f), -1, kw)
+		node := m.city.Roads.To[m.st.Facilities[f].Edge]
+		s.Send(m.id, m.gridID, engine.MsgChargerPower, int32(f), int64(node), kw)
 	}
 }
 
