@@ -20,8 +20,8 @@ type parkingConfig struct {
 	EVShare             *float64 `yaml:"ev_share"`             // share of arrivals that are EVs wanting to charge (default 0.1)
 	MaxWalkM            float64  `yaml:"max_walk_m"`
 	MaxSearch           Duration `yaml:"max_search"`
-	Sample              Duration `yaml:"sample"` // occupancy series interval (default 5m)
-	Events              *bool    `yaml:"events"` // keep the parking events table (default true)
+	Sample              Duration `yaml:"sample"`  // occupancy series interval (default 5m)
+	Events              *bool    `yaml:"events"`  // keep the parking events table (default true)
 	Prefill             float64  `yaml:"prefill"` // share of bays occupied at the start (residents, long stays; default 0)
 }
 
