@@ -12,6 +12,8 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+
+	"github.com/paulmach/orb"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden frames in testdata/golden")
@@ -35,11 +37,12 @@ var viewer = sync.OnceValues(func() (string, error) {
 
 // shotSpec mirrors twin-viewer's -shots entries.
 type shotSpec struct {
-	Path   string  `json:"path"`
-	Layers string  `json:"layers"`
-	At     float64 `json:"at"`
-	Size   string  `json:"size"`
-	NoUI   bool    `json:"noui"`
+	Path   string    `json:"path"`
+	Layers string    `json:"layers"`
+	At     float64   `json:"at"`
+	Size   string    `json:"size"`
+	NoUI   bool      `json:"noui"`
+	Click  []float64 `json:"click"`
 }
 
 // capture renders the shots of the bundled run in one twin-viewer process
@@ -135,6 +138,7 @@ func TestGoldenFrames(t *testing.T) {
 		{"all_0800", shotSpec{Layers: "all", At: 600, Size: "1000x640"}},
 		{"traffic_0810_map", shotSpec{Layers: "buildings,roads,traffic", At: 1200, Size: "800x500", NoUI: true}},
 		{"grid_water_0750", shotSpec{Layers: "grid,water", At: 0, Size: "800x500"}},
+		{"road_selected_0805", shotSpec{Layers: "buildings,roads", At: 900, Size: "800x500", Click: roadClick(t, 800, 500)}},
 	}
 	shots := make([]shotSpec, len(cases))
 	for i, c := range cases {
@@ -166,6 +170,28 @@ func TestGoldenFrames(t *testing.T) {
 			}
 		})
 	}
+}
+
+// roadClick is the screen point of the middle of the busiest road edge's
+// first segment in a w×h frame of the bundled run.
+func roadClick(t *testing.T, w, h int) []float64 {
+	r, err := Load(testRun)
+	if err != nil {
+		t.Fatal(err)
+	}
+	roads := r.Set(LayerRoads)
+	flow := roads.Metrics[1]
+	best, most := 0, -1.0
+	for e := 0; e < roads.Len(); e++ {
+		if v := flow.At(e, 900); v > most {
+			best, most = e, v
+		}
+	}
+	cam := Camera{W: w, H: h}
+	cam.Fit(r.Bounds)
+	a, b := roads.Lines[best][0], roads.Lines[best][1]
+	x, y := cam.ToScreen(orb.Point{(a[0] + b[0]) / 2, (a[1] + b[1]) / 2})
+	return []float64{x, y}
 }
 
 // TestEveryLayerDraws captures the map (no panels) with each layer alone

@@ -12,10 +12,11 @@ const Attribution = "© OpenStreetMap contributors"
 // Options are the viewer's start-up settings, shared by the window and the
 // headless capture.
 type Options struct {
-	Layers []string // layers on; nil = all
-	At     float64  // start time, s after the run's start
-	W, H   int      // window or image size, px
-	NoUI   bool     // map only: no panels, legend, slider or text
+	Layers []string  // layers on; nil = all
+	At     float64   // start time, s after the run's start
+	W, H   int       // window or image size, px
+	NoUI   bool      // map only: no panels, legend, slider or text
+	Click  []float64 // a click at screen (x, y) px: selects what is there (captures)
 }
 
 // ParseLayers splits a comma-separated layer list and checks the names;

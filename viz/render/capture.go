@@ -67,6 +67,10 @@ func Frame(sc *Scene, o viz.Options) (*image.RGBA, error) {
 	dst := ebiten.NewImage(o.W, o.H)
 	defer dst.Deallocate()
 	view.Render(dst)
+	if len(o.Click) == 2 {
+		view.Sel = view.Pick(o.Click[0], o.Click[1])
+		view.Render(dst)
+	}
 	out := image.NewRGBA(image.Rect(0, 0, o.W, o.H))
 	dst.ReadPixels(out.Pix)
 	return out, nil

@@ -72,11 +72,12 @@ func run(args []string) int {
 
 // shotSpec is one frame of a -shots file.
 type shotSpec struct {
-	Path   string  `json:"path"`
-	Layers string  `json:"layers"`
-	At     float64 `json:"at"`
-	Size   string  `json:"size"`
-	NoUI   bool    `json:"noui"`
+	Path   string    `json:"path"`
+	Layers string    `json:"layers"`
+	At     float64   `json:"at"`
+	Size   string    `json:"size"`
+	NoUI   bool      `json:"noui"`
+	Click  []float64 `json:"click"`
 }
 
 func readShots(path string) ([]render.Shot, error) {
@@ -94,7 +95,7 @@ func readShots(path string) ([]render.Shot, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: shot %d: %w", path, i, err)
 		}
-		o.At, o.NoUI = s.At, s.NoUI
+		o.At, o.NoUI, o.Click = s.At, s.NoUI, s.Click
 		out[i] = render.Shot{Options: o, Path: s.Path}
 	}
 	return out, nil
