@@ -29,6 +29,7 @@ type trafficFlags struct {
 	seed                    uint64
 	stepS, positionsS       float64
 	rerouteS, edgeS, maxS   float64
+	scale                   float64
 	actuated                bool
 }
 
@@ -62,6 +63,7 @@ The trips file is CSV with the header id,depart_s,from_lon,from_lat,to_lon,to_la
 	fl.Float64Var(&f.edgeS, "edge-interval-s", 300, "interval of the per-edge time series, s")
 	fl.Float64Var(&f.maxS, "max-s", 0, "stop at this time, s (0 = last departure + 4 h)")
 	fl.BoolVar(&f.actuated, "actuated", false, "actuated signal control instead of fixed time")
+	fl.Float64Var(&f.scale, "scale", 1, "scale the demand: each trip kept floor(F) times plus once with probability frac(F), copies shifted by up to ±300 s")
 	for _, name := range []string{"osm", "trips", "out"} {
 		_ = cmd.MarkFlagRequired(name)
 	}
@@ -93,6 +95,12 @@ func runTrafficSimulate(cmd *cobra.Command, f trafficFlags) error {
 	trips, err := traffic.SnapTrips(ll, traffic.SnapCity(c))
 	if err != nil {
 		return inputError(fmt.Errorf("%s: %w", f.trips, err))
+	}
+	if f.scale != 1 {
+		if !(f.scale >= 0) {
+			return usageError(fmt.Errorf("--scale %g: must be >= 0", f.scale))
+		}
+		trips = traffic.ScaleDemand(trips, f.scale, 300, rand.New(rand.NewPCG(f.seed, 0x7363616c65)))
 	}
 	cfg := traffic.DefaultConfig()
 	cfg.StepS, cfg.PositionsS, cfg.RerouteS, cfg.EdgeIntervalS = f.stepS, f.positionsS, f.rerouteS, f.edgeS

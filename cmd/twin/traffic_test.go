@@ -34,6 +34,21 @@ func TestTrafficSimulate(t *testing.T) {
 	}
 }
 
+func TestTrafficSimulateScale(t *testing.T) {
+	dir := t.TempDir()
+	trips := filepath.Join(dir, "trips.csv")
+	os.WriteFile(trips, []byte("id,depart_s,from_lon,from_lat,to_lon,to_lat\n"+
+		"a,0,12.5730,55.7010,12.5830,55.7060\n"), 0o644)
+	out := filepath.Join(dir, "out")
+	if code := execute([]string{"traffic", "simulate", "--osm", trianglenOSM, "--trips", trips, "--out", out, "--scale", "3"}); code != 0 {
+		t.Fatalf("exit code %d", code)
+	}
+	b, _ := os.ReadFile(filepath.Join(out, "trips.csv"))
+	if n := strings.Count(string(b), "\n"); n != 4 {
+		t.Errorf("%d lines in trips.csv, want a header and 3 trips:\n%s", n, b)
+	}
+}
+
 func TestTrafficSimulateBadInput(t *testing.T) {
 	dir := t.TempDir()
 	trips := filepath.Join(dir, "trips.csv")
