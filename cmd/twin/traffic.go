@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"strconv"
+	"strings"
 
 	"citytwin/engine/record"
 	"citytwin/models/city"
@@ -31,6 +33,7 @@ type trafficFlags struct {
 	rerouteS, edgeS, maxS   float64
 	scale                   float64
 	actuated                bool
+	closures, loops         []string
 }
 
 func newTrafficSimulateCmd() *cobra.Command {
@@ -64,6 +67,8 @@ The trips file is CSV with the header id,depart_s,from_lon,from_lat,to_lon,to_la
 	fl.Float64Var(&f.maxS, "max-s", 0, "stop at this time, s (0 = last departure + 4 h)")
 	fl.BoolVar(&f.actuated, "actuated", false, "actuated signal control instead of fixed time")
 	fl.Float64Var(&f.scale, "scale", 1, "scale the demand: each trip kept floor(F) times plus once with probability frac(F), copies shifted by up to ±300 s")
+	fl.StringArrayVar(&f.closures, "close", nil, "close an edge: EDGE,FROM_S,TO_S (repeatable; TO_S 0 = to the end)")
+	fl.StringArrayVar(&f.loops, "loop", nil, "an induction loop in the middle of edge EDGE, 60 s intervals, written to DIR/loops (repeatable)")
 	for _, name := range []string{"osm", "trips", "out"} {
 		_ = cmd.MarkFlagRequired(name)
 	}
@@ -114,6 +119,9 @@ func runTrafficSimulate(cmd *cobra.Command, f trafficFlags) error {
 			return inputError(fmt.Errorf("%s: %w", f.trips, err))
 		}
 	}
+	if err := trafficWhatIfs(tr, net, f); err != nil {
+		return usageError(err)
+	}
 	maxS := f.maxS
 	if maxS <= 0 {
 		maxS = tr.LastDepartureS() + 4*3600
@@ -125,6 +133,9 @@ func runTrafficSimulate(cmd *cobra.Command, f trafficFlags) error {
 	tables := []*record.Table{tr.TripsTable(), tr.EdgesTable()}
 	if f.positionsS > 0 {
 		tables = append(tables, tr.PositionsTable())
+	}
+	if len(f.loops) > 0 {
+		tables = append(tables, tr.LoopsTable())
 	}
 	for _, t := range tables {
 		if _, err := record.WriteTable(f.out, t, format); err != nil {
@@ -178,4 +189,28 @@ func newTrafficTripsCmd() *cobra.Command {
 	fl.Float64Var(&minDistM, "min-dist-m", 500, "least straight-line distance between origin and destination, m")
 	_ = cmd.MarkFlagRequired("osm")
 	return cmd
+}
+
+// trafficWhatIfs applies the --close and --loop flags.
+func trafficWhatIfs(tr *traffic.Traffic, net *traffic.Network, f trafficFlags) error {
+	for _, c := range f.closures {
+		parts := strings.Split(c, ",")
+		if len(parts) != 3 {
+			return fmt.Errorf("--close %q: want EDGE,FROM_S,TO_S", c)
+		}
+		e, err1 := strconv.Atoi(parts[0])
+		t1, err2 := strconv.ParseFloat(parts[1], 64)
+		t2, err3 := strconv.ParseFloat(parts[2], 64)
+		if err1 != nil || err2 != nil || err3 != nil || !tr.Schedule(traffic.WhatIf{Kind: traffic.CloseEdge, Edge: int32(e), AtS: t1, UntilS: t2}) {
+			return fmt.Errorf("--close %q: not an edge and two times", c)
+		}
+	}
+	for _, l := range f.loops {
+		e, err := strconv.Atoi(l)
+		if err != nil || e < 0 || e >= net.NumEdges() {
+			return fmt.Errorf("--loop %q: not an edge", l)
+		}
+		tr.AddLoop("edge"+l, int32(e), net.LengthM[e]/2, 60)
+	}
+	return nil
 }

@@ -40,12 +40,18 @@ func TestTrafficSimulateScale(t *testing.T) {
 	os.WriteFile(trips, []byte("id,depart_s,from_lon,from_lat,to_lon,to_lat\n"+
 		"a,0,12.5730,55.7010,12.5830,55.7060\n"), 0o644)
 	out := filepath.Join(dir, "out")
-	if code := execute([]string{"traffic", "simulate", "--osm", trianglenOSM, "--trips", trips, "--out", out, "--scale", "3"}); code != 0 {
+	if code := execute([]string{"traffic", "simulate", "--osm", trianglenOSM, "--trips", trips, "--out", out, "--scale", "3", "--loop", "5", "--close", "7,0,100"}); code != 0 {
 		t.Fatalf("exit code %d", code)
 	}
 	b, _ := os.ReadFile(filepath.Join(out, "trips.csv"))
 	if n := strings.Count(string(b), "\n"); n != 4 {
 		t.Errorf("%d lines in trips.csv, want a header and 3 trips:\n%s", n, b)
+	}
+	if _, err := os.Stat(filepath.Join(out, "loops.csv")); err != nil {
+		t.Error(err)
+	}
+	if code := execute([]string{"traffic", "simulate", "--osm", trianglenOSM, "--trips", trips, "--out", out, "--close", "7,x"}); code != 2 {
+		t.Errorf("bad --close: exit code %d, want 2", code)
 	}
 }
 
