@@ -18,6 +18,7 @@ func TestSearchExperiment(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the Østerbro experiment")
 	}
+	t.Parallel()
 	c, err := city.Load(osterbro)
 	if err != nil {
 		t.Fatal(err)
