@@ -28,6 +28,10 @@ type trafficConfig struct {
 		RandomTrips  int      `yaml:"random_trips"`  // this many random trips, uniform over road length
 		DepartWithin Duration `yaml:"depart_within"` // random trips depart uniformly within this window (default 1h)
 		MinDistanceM float64  `yaml:"min_distance_m"`
+		// Buildings draws home-work trips from the city's buildings with a
+		// time-of-day profile (traffic.BuildingDemand), scaled by this
+		// factor (1 = the documented full demand; 0 = off).
+		Buildings float64 `yaml:"buildings"`
 	} `yaml:"demand"`
 }
 
@@ -62,8 +66,8 @@ func buildTraffic(env *Env, key string, node ast.Node) (engine.Model, error) {
 		cfg.EdgeIntervalS = c.EdgeSeries.D.Seconds()
 	}
 	cfg.Signals.Actuated = c.Actuated
-	if c.Demand.Trips == "" && c.Demand.RandomTrips <= 0 {
-		return nil, env.Invalid(key+".demand", "give trips (a CSV file) or random_trips")
+	if c.Demand.Trips == "" && c.Demand.RandomTrips <= 0 && c.Demand.Buildings <= 0 {
+		return nil, env.Invalid(key+".demand", "give trips (a CSV file), random_trips or buildings")
 	}
 	if c.Demand.DepartWithin.D <= 0 {
 		c.Demand.DepartWithin.D = engine.Hour.Duration()
@@ -101,6 +105,21 @@ func (m *trafficModel) Init(s *engine.Sim, id engine.ModelID) error {
 	trips := scaleTrips(m.trips, m.scale, s.Stream("traffic/scale"))
 	if n := int(math.Round(float64(m.c.Demand.RandomTrips) * m.scale)); n > 0 {
 		trips = append(trips, traffic.RandomTrips(m.net, n, m.c.Demand.DepartWithin.D.Seconds(), m.c.Demand.MinDistanceM, nil, s.Stream("traffic/demand"))...)
+	}
+	if f := m.c.Demand.Buildings * m.scale; f > 0 {
+		// Building trips are drawn day by day, in seconds after local
+		// midnight; the run starts sinceMidnight into its first day.
+		st := m.env.Start
+		sinceMidnight := float64(st.Hour()*3600 + st.Minute()*60 + st.Second())
+		end := sinceMidnight + m.env.Scenario.Duration.D.Seconds()
+		rng := s.Stream("traffic/buildings")
+		for day := 0.0; day*86400 < end; day++ {
+			from, to := math.Max(sinceMidnight-day*86400, 0), math.Min(end-day*86400, 86400)
+			for _, tr := range traffic.DefaultBuildingDemand().Trips(m.env.City, from, to, f, rng) {
+				tr.DepartS += day*86400 - sinceMidnight
+				trips = append(trips, tr)
+			}
+		}
 	}
 	snapped, err := traffic.SnapTrips(trips, traffic.SnapCity(m.env.City))
 	if err != nil {
