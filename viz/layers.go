@@ -17,6 +17,7 @@ type entitySpec struct {
 	shape              Shape
 	static             color.RGBA
 	width              float32
+	capacity           string // column of each entity's capacity, for metrics per capacity
 }
 
 // metricSpec says where one metric of an entity set is: the long series
@@ -31,6 +32,7 @@ type metricSpec struct {
 	abs        bool
 	ramp       Ramp
 	lo, hi     float64 // NaN = the series' own min or max
+	perCap     bool    // divide by the entity's capacity (occupied spaces -> occupancy)
 }
 
 // loadEntities reads an entity table; nil when the run has none.
@@ -59,9 +61,17 @@ func loadEntities(r *Run, s entitySpec) (*Entities, error) {
 		}
 	}
 	labels := entityLabels(t, s.label)
+	caps := make([]float64, t.Rows)
+	if s.capacity != "" && t.Has(s.capacity) {
+		if caps, err = t.Floats(s.capacity); err != nil {
+			return nil, fmt.Errorf("viz: %s: %w", t.Path, err)
+		}
+	}
 	for i, g := range geoms {
-		if !e.add(g, ids[i], labels[i]) {
-			continue
+		if e.add(g, ids[i], labels[i]) {
+			for len(e.Capacity) < e.Len() {
+				e.Capacity = append(e.Capacity, caps[i])
+			}
 		}
 	}
 	return e, nil
@@ -182,6 +192,9 @@ func (e *Entities) addMetric(r *Run, m metricSpec) error {
 	ent := make([]int, len(ids))
 	for i, id := range ids {
 		ent[i] = lookup(id)
+		if m.perCap && ent[i] >= 0 {
+			vals[i] /= e.Capacity[ent[i]] // capacity 0 gives Inf or NaN: drawn as full or no data
+		}
 	}
 	scale := m.scale
 	if scale == 0 {
@@ -250,6 +263,25 @@ func loadParking(r *Run) error {
 			if err := parks.addMetric(r, occ); err != nil {
 				return err
 			}
+		}
+	}
+	fac, err := loadEntities(r, entitySpec{layer: LayerParking, kind: "parking facility", table: "parking_facilities",
+		id: []string{"facility"}, label: []string{"name", "kind", "capacity"}, shape: ShapePoint, static: ColCarPark,
+		width: 7, capacity: "capacity"})
+	if err != nil {
+		return err
+	}
+	if fac != nil {
+		r.Sets = append(r.Sets, fac)
+		if err := fac.addMetric(r, metricSpec{table: "parking_occupancy", timeCol: []string{"time_s"},
+			idCol: []string{"facility"}, valueCol: []string{"occupied"}, name: "occupancy", unit: "of capacity",
+			perCap: true, ramp: rampOccupancy, lo: 0, hi: 1}); err != nil {
+			return err
+		}
+		if err := fac.addMetric(r, metricSpec{table: "parking_occupancy", timeCol: []string{"time_s"},
+			idCol: []string{"facility"}, valueCol: []string{"occupied"}, name: "occupied", unit: "spaces",
+			ramp: rampOccupancy, lo: 0, hi: nan}); err != nil {
+			return err
 		}
 	}
 	ch, err := loadEntities(r, entitySpec{layer: LayerParking, kind: "charger", table: "chargers",

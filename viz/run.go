@@ -47,18 +47,19 @@ type Metric struct {
 // Entities is a set of map entities of one kind (road edges, pipes,
 // buses...) with their geometry in Web Mercator metres and their metrics.
 type Entities struct {
-	Layer   string
-	Kind    string // what one entity is, e.g. "road edge"
-	Shape   Shape
-	IDs     []string
-	Labels  []string
-	Lines   [][]orb.Point // ShapeLine
-	Points  []orb.Point   // ShapePoint, and the label point of polygons
-	Polys   []orb.Polygon // ShapePolygon
-	Metrics []*Metric     // may be empty
-	Color   int           // index of the metric that colours the map
-	Static  color.RGBA    // colour when there is no metric
-	Width   float32       // line width or point size, px
+	Layer    string
+	Kind     string // what one entity is, e.g. "road edge"
+	Shape    Shape
+	IDs      []string
+	Labels   []string
+	Lines    [][]orb.Point // ShapeLine
+	Points   []orb.Point   // ShapePoint, and the label point of polygons
+	Polys    []orb.Polygon // ShapePolygon
+	Capacity []float64     // per entity, when the table has a capacity column (else 0)
+	Metrics  []*Metric     // may be empty
+	Color    int           // index of the metric that colours the map
+	Static   color.RGBA    // colour when there is no metric
+	Width    float32       // line width or point size, px
 }
 
 // Len is the number of entities.

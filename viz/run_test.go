@@ -61,6 +61,14 @@ func TestLoad(t *testing.T) {
 			t.Errorf("%s: %d entities, want %d", s.Kind, s.Len(), n)
 		}
 	}
+	for _, s := range r.Sets {
+		if s.Kind == "parking facility" {
+			occ := s.Metrics[0]
+			if s.Len() == 0 || occ.Name != "occupancy" || occ.Max > 1 || occ.Max < 0.3 {
+				t.Errorf("parking facilities %d, occupancy %v..%v", s.Len(), occ.Min, occ.Max)
+			}
+		}
+	}
 	roads := r.Set(LayerRoads)
 	if len(roads.Metrics) != 4 || roads.Metrics[0].Name != "speed" {
 		t.Fatalf("road metrics %v", roads.Metrics)
