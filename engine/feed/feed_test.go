@@ -245,7 +245,7 @@ func replaySim(src *memSource) (*engine.Sim, *sink) {
 	sim := engine.New(3)
 	sk := &sink{}
 	sim.Add(sk)
-	sim.Add(NewReplay("replay", src, NewChecker(nil)))
+	sim.Add(NewReplay("replay", src, NewChecker(map[string]Limits{QtyFlow: {StuckN: 3}})))
 	return sim, sk
 }
 
@@ -274,7 +274,7 @@ func (s *sink) LoadState(r io.Reader) error { return nil }
 func TestReplayCheckpoint(t *testing.T) {
 	var all []Observation
 	for i := 0; i < 10; i++ {
-		all = append(all, obs(string(rune('a'+i%3)), QtyFlow, engine.Time(i)*engine.Minute, float64(i)))
+		all = append(all, obs("a", QtyFlow, engine.Time(i)*engine.Minute, float64(i/4)))
 	}
 	full, fullSink := replaySim(&memSource{obs: all})
 	full.Init()
@@ -300,6 +300,9 @@ func TestReplayCheckpoint(t *testing.T) {
 	got := strings.Join(append(firstSink.got, secondSink.got...), " ")
 	if want := strings.Join(fullSink.got, " "); got != want {
 		t.Errorf("restored run delivered\n%s\nwant\n%s", got, want)
+	}
+	if len(fullSink.got) != 6 { // 1,1,(1),(1),2,2,(2),(2),3,3: the stuck rule holds back four
+		t.Errorf("uninterrupted run delivered %d, want 6", len(fullSink.got))
 	}
 	if full.Digest() != second.Digest() {
 		t.Errorf("digest %s after restore, %s uninterrupted", second.Digest(), full.Digest())

@@ -137,31 +137,46 @@ func (r *Replay) Handle(s *engine.Sim, ev engine.Event) error {
 // Skipped is the number of observations before the run's start.
 func (r *Replay) Skipped() int { return r.skipped }
 
-// SaveState implements engine.Stater: the source position. The Checker's
-// memory is not saved; a restored replay re-learns it (documented gap:
-// rate and stuck checks restart after a restore).
+// SaveState implements engine.Stater: the source position and the
+// Checker's memory.
 func (r *Replay) SaveState(w io.Writer) error {
-	var b [16]byte
+	var b [17]byte
 	binary.LittleEndian.PutUint64(b[:8], uint64(r.pos))
-	binary.LittleEndian.PutUint64(b[8:], uint64(r.skipped))
-	_, err := w.Write(b[:])
-	return err
+	binary.LittleEndian.PutUint64(b[8:16], uint64(r.skipped))
+	if r.check != nil {
+		b[16] = 1
+	}
+	if _, err := w.Write(b[:]); err != nil {
+		return err
+	}
+	if r.check != nil {
+		return r.check.SaveState(w)
+	}
+	return nil
 }
 
 // LoadState implements engine.Stater. The pending observation's event is
 // in the restored kernel queue already, so the source is put back one
 // before the saved position and that observation re-read.
 func (r *Replay) LoadState(rd io.Reader) error {
-	var b [16]byte
+	var b [17]byte
 	if _, err := io.ReadFull(rd, b[:]); err != nil {
 		return fmt.Errorf("feed: %s: state: %w", r.name, err)
+	}
+	if (b[16] == 1) != (r.check != nil) {
+		return fmt.Errorf("feed: %s: state: checker saved %v, present %v", r.name, b[16] == 1, r.check != nil)
+	}
+	if r.check != nil {
+		if err := r.check.LoadState(rd); err != nil {
+			return err
+		}
 	}
 	sk, ok := r.src.(Seeker)
 	if !ok {
 		return errors.New("feed: " + r.name + ": source cannot seek")
 	}
 	pos := int(binary.LittleEndian.Uint64(b[:8]))
-	r.skipped = int(binary.LittleEndian.Uint64(b[8:]))
+	r.skipped = int(binary.LittleEndian.Uint64(b[8:16]))
 	r.pos, r.has = pos, false
 	if pos == 0 {
 		return sk.Seek(0)
