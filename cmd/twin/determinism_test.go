@@ -94,7 +94,7 @@ func TestCheckpointRestoreInNewProcess(t *testing.T) {
 	t.Parallel()
 	for _, c := range []struct{ scenario, half string }{
 		{defaultScenario, "1h"},           // traffic saves no state yet: restored by replay
-		{"testdata/gridwater.yaml", "3h"}, // every model saves its state
+		{"testdata/gridwater.yaml", "3h"}, // with an outage and a burst under way
 	} {
 		checkpointRestore(t, c.scenario, c.half)
 	}

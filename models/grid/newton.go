@@ -40,6 +40,10 @@ type Newton struct {
 	// factored reports whether lu holds a numeric factorization whose pivot
 	// order Refactor may reuse.
 	factored bool
+	// pivotVals is the Jacobian the last full Factor chose its pivots on:
+	// a restored run factors it again to continue on the same pivots, so
+	// its rounding, and so its results, match the original run's bit for bit.
+	pivotVals []float64
 }
 
 // luSolver is what Newton needs from a sparse LU.
@@ -156,7 +160,29 @@ func (s *Newton) factor() error {
 	}
 	err := s.lu.Factor(s.jac)
 	s.factored = err == nil
+	if s.factored {
+		s.pivotVals = append(s.pivotVals[:0], s.jac.Val...)
+	}
 	return err
+}
+
+// restorePivots factors the Jacobian the original run last chose its
+// pivots on, so that the following Refactors take the same path.
+func (s *Newton) restorePivots(vals []float64) error {
+	if len(vals) == 0 {
+		s.factored = false
+		return nil
+	}
+	if len(vals) != len(s.jac.Val) {
+		return fmt.Errorf("grid: state: Jacobian of %d entries, this network has %d", len(vals), len(s.jac.Val))
+	}
+	copy(s.jac.Val, vals)
+	if err := s.lu.Factor(s.jac); err != nil {
+		return fmt.Errorf("grid: state: %w", err)
+	}
+	s.factored = true
+	s.pivotVals = append(s.pivotVals[:0], vals...)
+	return nil
 }
 
 // failure builds the non-convergence error naming the worst equation.

@@ -18,6 +18,7 @@ type gridState struct {
 	Vm, Loading           []float64
 	LossMW, LoadMW        float64
 	KPI                   KPIs
+	PivotVals             []float64 // Newton's last full factorization (see Newton.pivotVals)
 }
 
 // SaveState writes the grid's changing state (gob).
@@ -26,6 +27,9 @@ func (g *Grid) SaveState(w io.Writer) error {
 		V: g.v, Vm: g.Vm, Loading: g.Loading, LossMW: g.LossMW, LoadMW: g.LoadMW, KPI: g.KPI}
 	for _, br := range g.work.Branches {
 		st.InService = append(st.InService, br.InService)
+	}
+	if g.newton != nil && !g.dirty {
+		st.PivotVals = g.newton.pivotVals
 	}
 	return gob.NewEncoder(w).Encode(&st)
 }
@@ -55,5 +59,13 @@ func (g *Grid) LoadState(r io.Reader) error {
 	copy(g.Vm, st.Vm)
 	copy(g.Loading, st.Loading)
 	g.LossMW, g.LoadMW, g.KPI = st.LossMW, st.LoadMW, st.KPI
+	if g.dirty {
+		if err := g.rebuild(); err != nil {
+			return err
+		}
+	}
+	if g.newton != nil {
+		return g.newton.restorePivots(st.PivotVals)
+	}
 	return nil
 }

@@ -115,6 +115,7 @@ type Traffic struct {
 	cfg    Config
 	net    *Network
 	router Router
+	src    *rand.PCG // rng's source, saved by checkpoints
 	rng    *rand.Rand
 
 	step   int64   // steps done
@@ -162,7 +163,8 @@ func New(net *Network, router Router, cfg Config, seed uint64) (*Traffic, error)
 		return nil, fmt.Errorf("%w: network not finished", ErrNetwork)
 	}
 	cfg.fill()
-	t := &Traffic{cfg: cfg, net: net, router: router, rng: rand.New(rand.NewPCG(seed, 0x7472616666696321))}
+	src := rand.NewPCG(seed, 0x7472616666696321)
+	t := &Traffic{cfg: cfg, net: net, router: router, src: src, rng: rand.New(src)}
 	m := net.NumEdges()
 	t.lanes = make([][]int32, net.NumLanes())
 	t.active = make([]uint64, (net.NumLanes()+63)/64)
