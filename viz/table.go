@@ -109,7 +109,21 @@ func ReadCSV(r io.Reader) (*Table, error) {
 	return t, nil
 }
 
-func readArrow(path string) (*Table, error) {
+// ErrCorrupt is returned for a table file whose contents contradict
+// themselves (arrow-go does not check buffer offsets when it reads IPC
+// files, and panics on them; we turn that into this error).
+var ErrCorrupt = errors.New("viz: corrupt table file")
+
+// guard turns a panic of the Arrow library on corrupt input into
+// ErrCorrupt in *err.
+func guard(err *error) {
+	if r := recover(); r != nil {
+		*err = fmt.Errorf("%w: %v", ErrCorrupt, r)
+	}
+}
+
+func readArrow(path string) (t *Table, err error) {
+	defer guard(&err)
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -147,7 +161,8 @@ func tableFromBatches(schema *arrow.Schema, recs []arrow.RecordBatch) *Table {
 	return t
 }
 
-func readParquet(path string) (*Table, error) {
+func readParquet(path string) (t *Table, err error) {
+	defer guard(&err)
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -158,7 +173,7 @@ func readParquet(path string) (*Table, error) {
 	if err != nil {
 		return nil, err
 	}
-	t := &Table{cols: map[string]column{}, Rows: int(tbl.NumRows())}
+	t = &Table{cols: map[string]column{}, Rows: int(tbl.NumRows())}
 	for i, field := range tbl.Schema().Fields() {
 		t.cols[field.Name] = column{chunks: tbl.Column(i).Data().Chunks()}
 	}
@@ -191,12 +206,13 @@ func (t *Table) col(name string) (column, error) {
 
 // Floats decodes a numeric column (float, integer or boolean) as float64;
 // nulls and empty cells are NaN.
-func (t *Table) Floats(name string) ([]float64, error) {
+func (t *Table) Floats(name string) (_ []float64, err error) {
+	defer guard(&err)
 	c, err := t.col(name)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]float64, 0, t.Rows)
+	out := make([]float64, 0, min(t.Rows, 1<<20))
 	if c.chunks == nil {
 		for r, s := range c.text {
 			if s == "" {
@@ -256,7 +272,8 @@ func arrowFloat(a arrow.Array, r int) (float64, error) {
 }
 
 // Strings decodes a column as text (numbers formatted); nulls are "".
-func (t *Table) Strings(name string) ([]string, error) {
+func (t *Table) Strings(name string) (_ []string, err error) {
+	defer guard(&err)
 	c, err := t.col(name)
 	if err != nil {
 		return nil, err
@@ -264,7 +281,7 @@ func (t *Table) Strings(name string) ([]string, error) {
 	if c.chunks == nil {
 		return c.text, nil
 	}
-	out := make([]string, 0, t.Rows)
+	out := make([]string, 0, min(t.Rows, 1<<20))
 	for _, ch := range c.chunks {
 		for r := 0; r < ch.Len(); r++ {
 			if ch.IsNull(r) {
@@ -279,12 +296,13 @@ func (t *Table) Strings(name string) ([]string, error) {
 
 // Geoms decodes a geometry column (WKB in Arrow and Parquet, WKT in CSV);
 // nulls are nil.
-func (t *Table) Geoms(name string) ([]orb.Geometry, error) {
+func (t *Table) Geoms(name string) (_ []orb.Geometry, err error) {
+	defer guard(&err)
 	c, err := t.col(name)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]orb.Geometry, 0, t.Rows)
+	out := make([]orb.Geometry, 0, min(t.Rows, 1<<20))
 	if c.chunks == nil {
 		for r, s := range c.text {
 			if s == "" {

@@ -3,6 +3,7 @@ package viz
 import (
 	"bytes"
 	"math"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -124,6 +125,33 @@ func FuzzReadCSV(f *testing.F) {
 	f.Add([]byte("a,b\n\"x\",1e309\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		tb, err := ReadCSV(bytes.NewReader(data))
+		if err != nil {
+			return
+		}
+		for name := range tb.cols {
+			tb.Floats(name)
+			tb.Strings(name)
+			tb.Geoms(name)
+		}
+	})
+}
+
+// FuzzReadArrow: any bytes in an .arrow file give a table or an error,
+// never a panic.
+func FuzzReadArrow(f *testing.F) {
+	seed, err := os.ReadFile(filepath.Join(testRun, "road_nodes.arrow"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(seed)
+	f.Add(seed[:len(seed)/2])
+	f.Add([]byte("ARROW1\x00\x00"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, "x.arrow"), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		tb, _, err := ReadTable(dir, "x")
 		if err != nil {
 			return
 		}
