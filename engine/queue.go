@@ -3,11 +3,12 @@ package engine
 import "slices"
 
 // queue is the pending-event set: a calendar queue (Brown 1988) laid out
-// for the cache. Events live in a slab with a free list and never move;
-// the calendar holds 24-byte keys (time, packed order, slot). Each of the
-// nb buckets has K key slots inline in one flat array, sorted, holding the
-// bucket's K smallest keys; the rest of a crowded bucket (many events at
-// one time, say) spills to a sorted overflow slice of its own. A key at
+// for the cache. Each of the nb buckets has K event slots inline in one
+// flat array, sorted, holding the bucket's K smallest events; the rest of
+// a crowded bucket (many events at one time, say) spills to a sorted
+// overflow slice of its own. Keeping the events themselves in the calendar
+// (rather than keys into a slab) means a pop reads only the buckets it
+// scans, in order: one cache miss per event, on push. A key at
 // time t goes to bucket (t/width) mod nb.
 //
 // Popping scans buckets from the current one, taking the first head that
@@ -36,11 +37,9 @@ type queue struct {
 
 const bucketK = 3
 
-type qkey struct {
-	time Time
-	ord  uint64 // phase<<56 | src<<48 | seq (48 bits)
-	slot int32
-}
+// qkey is a pending event kept in the calendar itself: no slab, so a pop
+// reads the bucket it scans and nothing else.
+type qkey = Event
 
 type spill struct {
 	keys []qkey
@@ -53,9 +52,7 @@ func orderKey(ev *Event) uint64 {
 	return uint64(ev.Phase)<<56 | uint64(ev.Src)<<48 | ev.Seq&seqMask
 }
 
-func (a *qkey) less(b *qkey) bool {
-	return a.time < b.time || a.time == b.time && a.ord < b.ord
-}
+func (a *Event) less(b *Event) bool { return a.before(b) }
 
 // Len is the number of pending events.
 func (q *queue) Len() int { return q.n }
@@ -94,16 +91,7 @@ func (q *queue) push(ev Event) {
 	if q.count == nil {
 		q.init(16, int64(Second), ev.Time)
 	}
-	var slot int32
-	if n := len(q.free); n > 0 {
-		slot = q.free[n-1]
-		q.free = q.free[:n-1]
-		q.slab[slot] = ev
-	} else {
-		slot = int32(len(q.slab))
-		q.slab = append(q.slab, ev)
-	}
-	q.insert(qkey{time: ev.Time, ord: orderKey(&ev), slot: slot})
+	q.insert(ev)
 	q.n++
 	if q.n > 2*len(q.count) && len(q.count) < 1<<24 {
 		q.resize(2 * len(q.count))
@@ -111,8 +99,8 @@ func (q *queue) push(ev Event) {
 }
 
 func (q *queue) insert(k qkey) {
-	day := floorDiv(int64(k.time), q.width)
-	if k.time < q.top-Time(q.width) {
+	day := floorDiv(int64(k.Time), q.width)
+	if k.Time < q.top-Time(q.width) {
 		// Earlier than the current day (a message at the time of a clock
 		// that had moved on): move the calendar back, so that no pending
 		// event lies before the day being scanned.
@@ -177,7 +165,7 @@ func (q *queue) peekTime() Time {
 	if q.n == 0 {
 		return Never
 	}
-	return q.keys[q.find()*bucketK].time
+	return q.keys[q.find()*bucketK].Time
 }
 
 // find advances the calendar to the bucket holding the first event and
@@ -186,7 +174,7 @@ func (q *queue) find() int {
 	nb := int64(len(q.count))
 	for i := int64(0); i < nb; i++ {
 		b := int(q.cur)
-		if q.count[b] > 0 && q.keys[b*bucketK].time < q.top {
+		if q.count[b] > 0 && q.keys[b*bucketK].Time < q.top {
 			return b
 		}
 		q.cur = (q.cur + 1) & q.mask
@@ -199,7 +187,7 @@ func (q *queue) find() int {
 			best = b
 		}
 	}
-	day := floorDiv(int64(q.keys[best*bucketK].time), q.width)
+	day := floorDiv(int64(q.keys[best*bucketK].Time), q.width)
 	q.cur = day & q.mask
 	q.top = Time((day + 1) * q.width)
 	return best
@@ -217,8 +205,7 @@ func (q *queue) pop() Event {
 	} else {
 		q.count[b]--
 	}
-	ev := q.slab[top.slot]
-	q.free = append(q.free, top.slot)
+	ev := top
 	q.n--
 	if q.n < len(q.count)/4 && len(q.count) > 16 {
 		q.resize(len(q.count) / 2)
@@ -232,7 +219,7 @@ func (q *queue) resize(nb int) {
 	all := q.drainKeys(q.tmp[:0])
 	start := Time(0)
 	if len(all) > 0 {
-		start = all[0].time
+		start = all[0].Time
 	}
 	q.init(nb, spacing(all), start)
 	for _, k := range all {
@@ -247,7 +234,7 @@ func spacing(sorted []qkey) int64 {
 	if k < 2 {
 		return int64(Second)
 	}
-	span := int64(sorted[k-1].time - sorted[0].time)
+	span := int64(sorted[k-1].Time - sorted[0].Time)
 	return max(3*span/int64(k-1), 1)
 }
 
@@ -272,14 +259,7 @@ func (q *queue) drainKeys(dst []qkey) []qkey {
 
 // events returns the pending events in dispatch order (for checkpoints);
 // it does not change the queue.
-func (q *queue) events() []Event {
-	keys := q.drainKeys(nil)
-	out := make([]Event, len(keys))
-	for i, k := range keys {
-		out[i] = q.slab[k.slot]
-	}
-	return out
-}
+func (q *queue) events() []Event { return q.drainKeys(nil) }
 
 // reset empties the queue, keeping its storage.
 func (q *queue) reset() {
@@ -287,7 +267,5 @@ func (q *queue) reset() {
 	for i := range q.over {
 		q.over[i].keys, q.over[i].head = q.over[i].keys[:0], 0
 	}
-	q.slab = q.slab[:0]
-	q.free = q.free[:0]
 	q.n = 0
 }
