@@ -17,16 +17,14 @@ import "slices"
 // re-estimated from the spacing of the events near the front when the
 // calendar is resized. Push and pop are O(1) on average for the smooth
 // distributions of simulation workloads, and allocate nothing once the
-// slab and overflow slices have grown to their working sizes.
+// calendar and its overflow slices have grown to their working sizes.
 //
 // Brown, R. (1988). Calendar queues: a fast O(1) priority queue
 // implementation for the simulation event set problem. CACM 31(10).
 type queue struct {
-	keys  []qkey  // nb*bucketK inline keys
-	count []uint8 // inline keys used per bucket
+	keys  []qkey  // nb*bucketK inline events
+	count []uint8 // inline events per bucket
 	over  []spill // per bucket overflow, sorted
-	slab  []Event // events by slot
-	free  []int32 // free slots
 	mask  int64   // nb-1; nb is a power of two
 	width int64   // µs per bucket, >= 1
 	cur   int64   // current bucket
