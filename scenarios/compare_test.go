@@ -11,12 +11,13 @@ func TestCompareSigns(t *testing.T) {
 	t.Parallel()
 	base := mustAbs(t, "osterbro.yaml")
 	dir := writeFiles(t, map[string]string{
-		"base.yaml":   "extends: " + base + "\nname: base\nduration: 1h\n",
-		"close.yaml":  "extends: base.yaml\nname: close\nchanges:\n  - kind: close_street\n    street: Østerbrogade\n    at: \"07:10\"\n",
-		"growth.yaml": "extends: base.yaml\nname: growth\nchanges:\n  - kind: load_growth\n    factor: 1.4\n",
-		"burst.yaml":  "extends: base.yaml\nname: burst\nchanges:\n  - kind: pipe_burst\n    node: \"101\"\n    coefficient: 200\n    at: \"+0s\"\n",
-		"ev.yaml":     "extends: base.yaml\nname: ev\nchanges:\n  - kind: ev_share\n    share: 0.5\n  - kind: heat_pump_share\n    share: 0.5\n",
-		"pv.yaml":     "extends: base.yaml\nname: pv\nchanges:\n  - kind: pv_share\n    share: 0.5\n",
+		"base.yaml":     "extends: " + base + "\nname: base\nduration: 1h\n",
+		"close.yaml":    "extends: base.yaml\nname: close\nchanges:\n  - kind: close_street\n    street: Østerbrogade\n    at: \"07:10\"\n",
+		"growth.yaml":   "extends: base.yaml\nname: growth\nchanges:\n  - kind: load_growth\n    factor: 1.4\n",
+		"burst.yaml":    "extends: base.yaml\nname: burst\nchanges:\n  - kind: pipe_burst\n    node: \"101\"\n    coefficient: 200\n    at: \"+0s\"\n",
+		"ev.yaml":       "extends: base.yaml\nname: ev\nchanges:\n  - kind: ev_share\n    share: 0.5\n  - kind: heat_pump_share\n    share: 0.5\n",
+		"pv.yaml":       "extends: base.yaml\nname: pv\nchanges:\n  - kind: pv_share\n    share: 0.5\n",
+		"chargers.yaml": "extends: base.yaml\nname: chargers\nchanges:\n  - kind: add_chargers\n    car_park: \"*\"\n    count: 6\n    kw: 50\n",
 	})
 	load := func(name string) *Scenario {
 		sc, err := Load(filepath.Join(dir, name))
@@ -36,6 +37,8 @@ func TestCompareSigns(t *testing.T) {
 		{"burst.yaml", "water", "leak_outflow", +1},
 		{"ev.yaml", "grid", "energy_served", +1},
 		{"pv.yaml", "grid", "energy_served", -1},
+		{"chargers.yaml", "parking", "charging_energy", +1},
+		{"chargers.yaml", "grid", "peak_load", +1},
 	}
 	results := map[string]*Comparison{}
 	for _, c := range cases {

@@ -290,8 +290,13 @@ func (m *gridModel) KPIs() []engine.KPI {
 	if math.IsInf(vmin, 1) {
 		vmin = 0
 	}
+	peak := 0.0
+	for _, mw := range m.series.LoadMW {
+		peak = max(peak, mw)
+	}
 	return []engine.KPI{
 		{Name: "energy_served", Unit: "MWh", Value: k.ServedMWh},
+		{Name: "peak_load", Unit: "MW", Value: peak},
 		{Name: "losses", Unit: "MWh", Value: k.LossMWh},
 		{Name: "peak_loading", Unit: "fraction of rating", Value: k.PeakLoading},
 		{Name: "min_voltage", Unit: "pu", Value: vmin},

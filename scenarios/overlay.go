@@ -30,6 +30,13 @@ import (
 //   - pv_share (grid): Share of buildings with rooftop PV (0..1)
 //   - heat_pump_share (grid): Share of residential floor area heated by heat pumps
 //   - ev_share (grid): Share of residents' cars that are electric and charge at home
+//   - close_car_park (parking): CarPark (a name)
+//   - add_capacity (parking): CarPark, Spaces (may be negative)
+//   - add_chargers (parking): CarPark ("*" for every car park), Count per car park, KW
+//   - parking_guidance (parking): Policy (none, nearest or score)
+//   - parking_price (parking): CarPark ("*" for every car park), PricePerH
+//
+// Parking changes hold for the whole run.
 type Change struct {
 	Kind        string   `yaml:"kind"`
 	Street      string   `yaml:"street"`
@@ -37,6 +44,12 @@ type Change struct {
 	Lane        *int     `yaml:"lane"`
 	KMH         float64  `yaml:"kmh"`
 	Factor      float64  `yaml:"factor"`
+	CarPark     string   `yaml:"car_park"`
+	Spaces      int      `yaml:"spaces"`
+	Count       int      `yaml:"count"`
+	KW          float64  `yaml:"kw"`
+	Policy      string   `yaml:"policy"`
+	PricePerH   *float64 `yaml:"price_per_h"`
 	Share       *float64 `yaml:"share"`
 	Node        string   `yaml:"node"`
 	Link        string   `yaml:"link"`
@@ -69,19 +82,24 @@ var changeKinds = map[string]struct {
 	model  string
 	fields []string
 }{
-	"close_street":    {"traffic", []string{"street", "way", "at", "until"}},
-	"close_lane":      {"traffic", []string{"street", "way", "lane", "at", "until"}},
-	"speed_limit":     {"traffic", []string{"street", "way", "kmh", "at", "until"}},
-	"scale_demand":    {"traffic", []string{"factor"}},
-	"pipe_burst":      {"water", []string{"node", "coefficient", "at", "until"}},
-	"close_pipe":      {"water", []string{"link", "at", "until"}},
-	"pump_outage":     {"water", []string{"link", "at", "until"}},
-	"water_demand":    {"water", []string{"factor", "at", "until"}},
-	"load_growth":     {"grid", []string{"factor"}},
-	"line_outage":     {"grid", []string{"branch", "at", "until"}},
-	"pv_share":        {"grid", []string{"share"}},
-	"heat_pump_share": {"grid", []string{"share"}},
-	"ev_share":        {"grid", []string{"share"}},
+	"close_street":     {"traffic", []string{"street", "way", "at", "until"}},
+	"close_lane":       {"traffic", []string{"street", "way", "lane", "at", "until"}},
+	"speed_limit":      {"traffic", []string{"street", "way", "kmh", "at", "until"}},
+	"scale_demand":     {"traffic", []string{"factor"}},
+	"pipe_burst":       {"water", []string{"node", "coefficient", "at", "until"}},
+	"close_pipe":       {"water", []string{"link", "at", "until"}},
+	"pump_outage":      {"water", []string{"link", "at", "until"}},
+	"water_demand":     {"water", []string{"factor", "at", "until"}},
+	"load_growth":      {"grid", []string{"factor"}},
+	"line_outage":      {"grid", []string{"branch", "at", "until"}},
+	"pv_share":         {"grid", []string{"share"}},
+	"heat_pump_share":  {"grid", []string{"share"}},
+	"ev_share":         {"grid", []string{"share"}},
+	"close_car_park":   {"parking", []string{"car_park"}},
+	"add_capacity":     {"parking", []string{"car_park", "spaces"}},
+	"add_chargers":     {"parking", []string{"car_park", "count", "kw"}},
+	"parking_guidance": {"parking", []string{"policy"}},
+	"parking_price":    {"parking", []string{"car_park", "price_per_h"}},
 }
 
 // variant is the part of a scenario file that may extend another.
@@ -270,6 +288,12 @@ func (ch *Change) given() []string {
 	add("kmh", ch.KMH != 0)
 	add("factor", ch.Factor != 0)
 	add("share", ch.Share != nil)
+	add("car_park", ch.CarPark != "")
+	add("spaces", ch.Spaces != 0)
+	add("count", ch.Count != 0)
+	add("kw", ch.KW != 0)
+	add("policy", ch.Policy != "")
+	add("price_per_h", ch.PricePerH != nil)
 	add("node", ch.Node != "")
 	add("link", ch.Link != "")
 	add("branch", ch.Branch != 0)

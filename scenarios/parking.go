@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"io"
+	"strings"
 
 	"github.com/goccy/go-yaml/ast"
 
@@ -62,7 +63,64 @@ func buildParking(env *Env, key string, node ast.Node) (engine.Model, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := parkingChanges(env, m); err != nil {
+		return nil, err
+	}
 	return parkingModel{m}, nil
+}
+
+// parkingChanges applies the scenario's parking changes for the whole run;
+// a car park the city lacks is an error that names it.
+func parkingChanges(env *Env, m *parking.Model) error {
+	for _, ch := range env.Scenario.ChangesFor("parking") {
+		if ch.Kind == "parking_guidance" {
+			g, err := parking.ParseGuidance(ch.Policy)
+			if err != nil {
+				return env.Invalid(ch.key+".policy", "%v", err)
+			}
+			m.SetGuidance(g)
+			continue
+		}
+		targets := carParks(m, ch.CarPark)
+		if len(targets) == 0 {
+			return env.Invalid(ch.key+".car_park", "no car park named %q in %s", ch.CarPark, env.City.Name)
+		}
+		for _, f := range targets {
+			var err error
+			switch ch.Kind {
+			case "close_car_park":
+				err = m.Close(f, true)
+			case "add_capacity":
+				err = m.SetCapacity(f, max(0, m.Facilities()[f].Capacity+ch.Spaces))
+			case "add_chargers":
+				if ch.Count <= 0 || ch.KW <= 0 {
+					return env.Invalid(ch.key, "add_chargers wants a positive count and kw")
+				}
+				err = m.AddChargers(f, ch.Count, ch.KW)
+			case "parking_price":
+				err = m.SetPrice(f, *ch.PricePerH)
+			}
+			if err != nil {
+				return env.Invalid(ch.key, "%v", err)
+			}
+		}
+	}
+	return nil
+}
+
+// carParks finds the car parks (not on-street strips) named name, or all
+// of them for "*".
+func carParks(m *parking.Model, name string) []int {
+	var out []int
+	for i, f := range m.Facilities() {
+		if f.Kind != parking.CarPark {
+			continue
+		}
+		if name == "*" || strings.EqualFold(f.Name, name) {
+			out = append(out, i)
+		}
+	}
+	return out
 }
 
 // The adapter reports and checkpoints through the model.

@@ -203,6 +203,18 @@ func (ch *Change) describe() string {
 			s += fmt.Sprintf(" kmh=%g", ch.KMH)
 		case "factor":
 			s += fmt.Sprintf(" factor=%g", ch.Factor)
+		case "car_park":
+			s += " car_park=" + ch.CarPark
+		case "spaces":
+			s += fmt.Sprintf(" spaces=%d", ch.Spaces)
+		case "count":
+			s += fmt.Sprintf(" count=%d", ch.Count)
+		case "kw":
+			s += fmt.Sprintf(" kw=%g", ch.KW)
+		case "policy":
+			s += " policy=" + ch.Policy
+		case "price_per_h":
+			s += fmt.Sprintf(" price_per_h=%g", *ch.PricePerH)
 		case "share":
 			s += fmt.Sprintf(" share=%g", *ch.Share)
 		case "node":
