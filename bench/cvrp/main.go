@@ -32,7 +32,7 @@ type bksRow struct {
 }
 
 func main() {
-	data := flag.String("data", "/work/shared/data/vrp", "folder holding bks.csv and the instance folders")
+	data := flag.String("data", "../shared/data/vrp", "folder holding bks.csv and the instance folders (the shared data beside the repository)")
 	sets := flag.String("sets", "A,B,P,CMT", "comma-separated folders (A, B, P, CMT, X)")
 	only := flag.String("instances", "", "comma-separated instance names (overrides -sets)")
 	maxN := flag.Int("max-n", 0, "skip instances with more customers (0: no limit)")
