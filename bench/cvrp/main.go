@@ -1,5 +1,5 @@
 // Command cvrp benchmarks citytwin's CVRP solver (models/waste/cvrp) on the
-// CVRPLIB sets in /work/shared/data/vrp and prints a Markdown table of cost,
+// CVRPLIB sets in ../shared/data/vrp (beside the repository) and prints a Markdown table of cost,
 // best known cost, gap and time per instance, with the mean gap per set.
 //
 //	go run ./bench/cvrp -sets A,B,P,CMT -time 2s
