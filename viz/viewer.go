@@ -13,6 +13,10 @@ import (
 // ViewerPackage is the import path of the viewer program.
 const ViewerPackage = "citytwin/viz/cmd/twin-viewer"
 
+// ErrNoXvfb is returned by StartXvfb when the Xvfb program is not
+// installed.
+var ErrNoXvfb = errors.New("viz: Xvfb is not installed")
+
 // ErrNoViewer is returned when the viewer program can be neither found
 // nor built.
 var ErrNoViewer = errors.New("viz: viewer program twin-viewer not found")

@@ -1,3 +1,5 @@
+//go:build unix
+
 package viz
 
 import (
@@ -6,12 +8,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
 	"time"
 )
-
-// ErrNoXvfb is returned by StartXvfb when the Xvfb program is not
-// installed.
-var ErrNoXvfb = errors.New("viz: Xvfb is not installed")
 
 // StartXvfb starts a virtual X server (Xvfb, 1920×1080×24, no TCP) on the
 // first free display number from 90 and waits for its socket. It returns
@@ -25,7 +26,7 @@ func StartXvfb() (display string, stop func(), err error) {
 	for n := 90; n < 190; n++ {
 		lock := fmt.Sprintf("/tmp/.X%d-lock", n)
 		sock := filepath.Join("/tmp/.X11-unix", fmt.Sprintf("X%d", n))
-		if exists(lock) || exists(sock) {
+		if lockHeld(lock) {
 			continue
 		}
 		display = fmt.Sprintf(":%d", n)
@@ -36,8 +37,17 @@ func StartXvfb() (display string, stop func(), err error) {
 		done := make(chan struct{})
 		go func() { cmd.Wait(); close(done) }()
 		stop = func() {
-			cmd.Process.Kill()
-			<-done
+			// SIGTERM lets Xvfb remove its lock and socket; SIGKILL would
+			// leave them behind.
+			cmd.Process.Signal(syscall.SIGTERM)
+			select {
+			case <-done:
+			case <-time.After(5 * time.Second):
+				cmd.Process.Kill()
+				<-done
+				os.Remove(lock)
+				os.Remove(sock)
+			}
 		}
 		for wait := 0; wait < 100; wait++ {
 			select {
@@ -54,6 +64,20 @@ func StartXvfb() (display string, stop func(), err error) {
 		stop()
 	}
 	return "", nil, errors.New("viz: could not start Xvfb on displays :90-:189")
+}
+
+// lockHeld reports whether an X lock file names a live process (Xvfb
+// itself replaces stale locks).
+func lockHeld(lock string) bool {
+	data, err := os.ReadFile(lock)
+	if err != nil {
+		return false
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(string(data)))
+	if err != nil || pid <= 0 {
+		return true // unreadable: leave it alone
+	}
+	return syscall.Kill(pid, 0) == nil
 }
 
 func exists(path string) bool {
