@@ -238,7 +238,7 @@ func newtonJacobian(rng *rand.Rand, busType []int, branches []branch) *Matrix {
 
 // case118Jacobian is the Newton-Raphson Jacobian of the IEEE 118-bus case.
 func case118Jacobian(t testing.TB, seed uint64) *Matrix {
-	busType, branches := matpowerCase(t, "testdata/case118.m")
+	busType, branches := matpowerCase(t, "../../grid/testdata/case118.m") // the grid model's copy
 	return newtonJacobian(rand.New(rand.NewPCG(seed, 118)), busType, branches)
 }
 
