@@ -75,12 +75,13 @@ func Load(path string) (*Scenario, error) {
 // Parse decodes and validates a scenario from data; path names it in
 // errors and anchors relative paths.
 func Parse(path string, data []byte) (*Scenario, error) {
-	// Hash the file as written; decode it merged with its base.
-	sum := sha256.Sum256(data)
+	// Decode the file merged with its base; the hash is of what runs (the
+	// merged document), so a change to a base changes its variants' hash.
 	merged, err := loadWithBase(path, data, map[string]bool{})
 	if err != nil {
 		return nil, err
 	}
+	sum := sha256.Sum256(merged)
 	where := path
 	if string(merged) != string(data) {
 		// Positions in errors then refer to the merged document: say so.
