@@ -63,8 +63,8 @@ type waterModel struct {
 	nextAction  int
 }
 
-// waterAction is one what-if change at a time (s from the start). It takes
-// effect at the first hydraulic time at or after that time.
+// waterAction is one what-if change at a time (s from the start); the
+// hydraulic step is cut there, so it takes effect at that time.
 type waterAction struct {
 	at    int64
 	apply func(*water.Simulator) error
@@ -219,6 +219,12 @@ func (m *waterModel) Handle(s *engine.Sim, ev engine.Event) error {
 	m.pumpMessages(s)
 	if now%m.reportS == 0 {
 		m.record(now)
+	}
+	// The next change, if any, cuts the coming step so that it acts at its
+	// own time.
+	m.sim.StopAt(-1)
+	if m.nextAction < len(m.actions) {
+		m.sim.StopAt(m.actions[m.nextAction].at)
 	}
 	step := m.sim.Advance()
 	if step <= 0 {

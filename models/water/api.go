@@ -156,3 +156,8 @@ func (s *Simulator) SetLinkOpen(k int, open bool) error {
 	}
 	return nil
 }
+
+// StopAt makes the next time steps end exactly at t (s) if they would pass
+// it, as EPANET cuts a step at a control's time: a coupled model's change
+// (a burst, a closure) then takes effect at its own time. t < 0 clears it.
+func (s *Simulator) StopAt(t int64) { s.stopAt = t }
