@@ -8,6 +8,7 @@ package main
 
 import (
 	"bytes"
+	"citytwin/engine/cputime"
 	"flag"
 	"fmt"
 	"io"
@@ -66,9 +67,9 @@ func measure(n, events int) (nsPerEvent, allocsPerEvent float64) {
 	var m0, m1 runtime.MemStats
 	runtime.ReadMemStats(&m0)
 	h.left = events
-	t0 := cpuTime()
+	t0 := cputime.Process()
 	s.RunUntil(engine.Never)
-	cpu := cpuTime() - t0
+	cpu := cputime.Process() - t0
 	runtime.ReadMemStats(&m1)
 	return float64(cpu.Nanoseconds()) / float64(events), float64(m1.Mallocs-m0.Mallocs) / float64(events)
 }

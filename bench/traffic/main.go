@@ -9,10 +9,10 @@ package main
 
 import (
 	"bufio"
+	"citytwin/engine/cputime"
 	"encoding/json"
 	"flag"
 	"fmt"
-	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -20,8 +20,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
-	"time"
 
 	"citytwin/models/city"
 	"citytwin/models/traffic"
@@ -141,15 +139,6 @@ func writeTrips(path string, ll []traffic.TripLL) error {
 	return f.Close()
 }
 
-// cpuSeconds is the user+system CPU time of this process so far.
-func cpuSeconds() float64 {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return math.NaN()
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
-}
-
 // runOurs simulates the trips with the default configuration. CPU time
 // covers routing and simulation, not the OSM import.
 func runOurs(c *city.City, net *traffic.Network, ll []traffic.TripLL, seed uint64) (result, error) {
@@ -159,7 +148,7 @@ func runOurs(c *city.City, net *traffic.Network, ll []traffic.TripLL, seed uint6
 	}
 	cfg := traffic.DefaultConfig()
 	runtime.GC() // collect the OSM import's garbage now, not inside the measured run
-	t0 := cpuSeconds()
+	t0 := cputime.Process().Seconds()
 	tr, err := traffic.New(net, traffic.NewCityRouter(c), cfg, seed)
 	if err != nil {
 		return result{}, err
@@ -170,7 +159,7 @@ func runOurs(c *city.City, net *traffic.Network, ll []traffic.TripLL, seed uint6
 		}
 	}
 	tr.RunToEnd(tr.LastDepartureS() + 4*3600)
-	cpu := cpuSeconds() - t0
+	cpu := cputime.Process().Seconds() - t0
 	s := tr.Summarize()
 	return result{Inserted: s.Departed, Arrived: s.Arrived, Teleports: s.Teleports,
 		Unfinished: s.Trips - s.Arrived, MeanTravelS: s.MeanTravelS, P95TravelS: s.P95TravelS,

@@ -1,10 +1,9 @@
 package city
 
 import (
+	"citytwin/engine/cputime"
 	"math/rand/v2"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/paulmach/orb"
 )
@@ -16,13 +15,13 @@ func BenchmarkLoad(b *testing.B) {
 	} {
 		b.Run(f.name, func(b *testing.B) {
 			b.ReportAllocs()
-			cpu0 := cpuTime()
+			cpu0 := cputime.Process()
 			for i := 0; i < b.N; i++ {
 				if _, err := Load(f.path); err != nil {
 					b.Fatal(err)
 				}
 			}
-			b.ReportMetric(float64((cpuTime()-cpu0).Milliseconds())/float64(b.N), "cpu-ms/op")
+			b.ReportMetric(float64((cputime.Process()-cpu0).Milliseconds())/float64(b.N), "cpu-ms/op")
 		})
 	}
 }
@@ -47,7 +46,7 @@ func BenchmarkRoute(b *testing.B) {
 			}
 			b.ReportAllocs()
 			b.ResetTimer()
-			cpu0 := cpuTime()
+			cpu0 := cputime.Process()
 			pops := 0
 			for i := 0; i < b.N; i++ {
 				p := pairs[i%len(pairs)]
@@ -59,7 +58,7 @@ func BenchmarkRoute(b *testing.B) {
 			}
 			b.ReportMetric(float64(pops)/float64(b.N), "settled/op")
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "routes/s")
-			b.ReportMetric(float64(b.N)/(cpuTime()-cpu0).Seconds(), "routes/cpu-s")
+			b.ReportMetric(float64(b.N)/(cputime.Process()-cpu0).Seconds(), "routes/cpu-s")
 		})
 	}
 }
@@ -80,15 +79,4 @@ func BenchmarkSnapEdge(b *testing.B) {
 			b.Fatal("no edge")
 		}
 	}
-}
-
-// cpuTime is the CPU time (user + system) of this process so far. On a
-// shared machine it measures our work where wall time also counts the
-// other processes'.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -1,6 +1,7 @@
 package grid
 
 import (
+	"citytwin/engine/cputime"
 	"os"
 	"path/filepath"
 	"testing"
@@ -24,7 +25,7 @@ func benchNewton(b *testing.B, c *Case) {
 	net.makeSbus(sbus)
 	b.ReportAllocs()
 	b.ResetTimer()
-	cpuLoop(b, func() {
+	cputime.Loop(b, func() {
 		copy(v, v0)
 		if _, _, err := s.Solve(v, sbus, 1e-8, 10); err != nil {
 			b.Fatal(err)
@@ -95,7 +96,7 @@ func benchYear(b *testing.B, m Method) {
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
-	cpuLoop(b, func() {
+	cputime.Loop(b, func() {
 		for _, v := range prof.Values {
 			g.ScaleAllLoads(v)
 			if err := g.Step(0.25); err != nil {

@@ -1,21 +1,10 @@
 package water
 
 import (
+	"citytwin/engine/cputime"
 	"os"
-	"syscall"
 	"testing"
-	"time"
 )
-
-// cpuTime is the CPU time (user + system) used by this process so far; the
-// machines are shared, so wall time would count other people's work.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
 
 // benchNets are the networks of the bench report (bench/water.md), with
 // EPANET 2.3.5's CPU time per hydraulic step on this machine class, µs.
@@ -49,7 +38,7 @@ func BenchmarkHydraulicStep(b *testing.B) {
 			b.ReportAllocs()
 			b.ResetTimer()
 			steps, iters := 0, 0
-			start := cpuTime()
+			start := cputime.Process()
 			for i := 0; i < b.N; i++ {
 				sim.Init()
 				for {
@@ -63,7 +52,7 @@ func BenchmarkHydraulicStep(b *testing.B) {
 					}
 				}
 			}
-			b.ReportMetric(float64((cpuTime()-start).Microseconds())/float64(steps), "cpu-µs/step")
+			b.ReportMetric(float64((cputime.Process()-start).Microseconds())/float64(steps), "cpu-µs/step")
 			b.ReportMetric(float64(iters)/float64(steps), "iters/step")
 			b.ReportMetric(float64(steps)/float64(b.N), "steps/run")
 			b.ReportMetric(bn.epanetUS, "epanet-µs/step")

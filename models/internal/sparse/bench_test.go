@@ -1,6 +1,7 @@
 package sparse
 
 import (
+	"citytwin/engine/cputime"
 	"fmt"
 	"math/rand/v2"
 	"testing"
@@ -15,7 +16,7 @@ func BenchmarkAMD(b *testing.B) {
 		m := gridLaplacian(side, side, 0.01)
 		b.Run(fmt.Sprintf("grid/n=%d", m.N), func(b *testing.B) {
 			b.ReportAllocs()
-			cpuLoop(b, func() { AMD(m) })
+			cputime.Loop(b, func() { AMD(m) })
 		})
 	}
 }
@@ -39,7 +40,7 @@ func BenchmarkCholesky(b *testing.B) {
 		m, name := tc.m, tc.name
 		b.Run("Analyse/"+name, func(b *testing.B) {
 			b.ReportAllocs()
-			cpuLoop(b, func() {
+			cputime.Loop(b, func() {
 				if _, err := NewCholesky(m); err != nil {
 					b.Fatal(err)
 				}
@@ -51,7 +52,7 @@ func BenchmarkCholesky(b *testing.B) {
 		}
 		b.Run("Factor/"+name, func(b *testing.B) {
 			b.ReportAllocs()
-			cpuLoop(b, func() {
+			cputime.Loop(b, func() {
 				if err := c.Factor(m); err != nil {
 					b.Fatal(err)
 				}
@@ -61,7 +62,7 @@ func BenchmarkCholesky(b *testing.B) {
 		x := randomVector(rand.New(rand.NewPCG(1, 1)), m.N)
 		b.Run("Solve/"+name, func(b *testing.B) {
 			b.ReportAllocs()
-			cpuLoop(b, func() { c.Solve(x) })
+			cputime.Loop(b, func() { c.Solve(x) })
 		})
 	}
 }
@@ -83,7 +84,7 @@ func BenchmarkLU(b *testing.B) {
 	for _, c := range cases {
 		b.Run("Analyse/"+c.name, func(b *testing.B) {
 			b.ReportAllocs()
-			cpuLoop(b, func() {
+			cputime.Loop(b, func() {
 				if _, err := NewLU(c.m); err != nil {
 					b.Fatal(err)
 				}
@@ -95,7 +96,7 @@ func BenchmarkLU(b *testing.B) {
 		}
 		b.Run("Factor/"+c.name, func(b *testing.B) {
 			b.ReportAllocs()
-			cpuLoop(b, func() {
+			cputime.Loop(b, func() {
 				if err := f.Factor(c.m); err != nil {
 					b.Fatal(err)
 				}
@@ -104,7 +105,7 @@ func BenchmarkLU(b *testing.B) {
 		})
 		b.Run("Refactor/"+c.name, func(b *testing.B) {
 			b.ReportAllocs()
-			cpuLoop(b, func() {
+			cputime.Loop(b, func() {
 				if err := f.Refactor(c.m); err != nil {
 					b.Fatal(err)
 				}
@@ -113,7 +114,7 @@ func BenchmarkLU(b *testing.B) {
 		x := randomVector(rand.New(rand.NewPCG(1, 1)), c.m.N)
 		b.Run("Solve/"+c.name, func(b *testing.B) {
 			b.ReportAllocs()
-			cpuLoop(b, func() { f.Solve(x) })
+			cputime.Loop(b, func() { f.Solve(x) })
 		})
 	}
 }
@@ -129,7 +130,7 @@ func BenchmarkNewtonRaphson118(b *testing.B) {
 	}
 	x := make([]float64, m.N)
 	b.ReportAllocs()
-	cpuLoop(b, func() {
+	cputime.Loop(b, func() {
 		if err := f.Factor(m); err != nil {
 			b.Fatal(err)
 		}
@@ -148,7 +149,7 @@ func BenchmarkNewtonRaphson118(b *testing.B) {
 func BenchmarkCalibration(b *testing.B) {
 	x := randomVector(rand.New(rand.NewPCG(1, 2)), 1000)
 	var sum float64
-	cpuLoop(b, func() {
+	cputime.Loop(b, func() {
 		s := 0.0
 		for _, v := range x {
 			s = s*0.5 + v
