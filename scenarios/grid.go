@@ -52,7 +52,7 @@ type gridModel struct {
 	extra    map[[2]int64]extraLoad
 	extraBus map[int]float64 // MW per bus
 	lvXY     []orb.Point     // LV buses' positions, by LoadBus index
-	series   gridSeries
+	rec      grid.Recorder
 	failed   int
 	outages  []gridOutage // line_outage changes, in time order
 	next     int
@@ -75,15 +75,6 @@ type gridOutage struct {
 type extraLoad struct {
 	Bus int
 	MW  float64
-}
-
-type gridSeries struct {
-	BusT, BusID    []int64
-	Vm             []float64
-	BrT, BrIdx     []int64
-	Loading        []float64
-	LossT          []int64
-	LossMW, LoadMW []float64
 }
 
 const kindGridStep engine.Kind = 1400
@@ -269,19 +260,7 @@ func (m *gridModel) solve(now engine.Time) error {
 	return nil
 }
 
-func (m *gridModel) record(now engine.Time) {
-	t := int64(now / engine.Second)
-	ser := &m.series
-	for i, v := range m.g.Vm {
-		ser.BusT, ser.BusID, ser.Vm = append(ser.BusT, t), append(ser.BusID, int64(i+1)), append(ser.Vm, v)
-	}
-	for k, l := range m.g.Loading {
-		ser.BrT, ser.BrIdx, ser.Loading = append(ser.BrT, t), append(ser.BrIdx, int64(k+1)), append(ser.Loading, l)
-	}
-	ser.LossT = append(ser.LossT, t)
-	ser.LossMW = append(ser.LossMW, m.g.LossMW)
-	ser.LoadMW = append(ser.LoadMW, m.g.LoadMW)
-}
+func (m *gridModel) record(now engine.Time) { m.rec.Record(m.g, int64(now/engine.Second)) }
 
 // KPIs of the grid over the run.
 func (m *gridModel) KPIs() []engine.KPI {
@@ -290,13 +269,9 @@ func (m *gridModel) KPIs() []engine.KPI {
 	if math.IsInf(vmin, 1) {
 		vmin = 0
 	}
-	peak := 0.0
-	for _, mw := range m.series.LoadMW {
-		peak = max(peak, mw)
-	}
 	return []engine.KPI{
 		{Name: "energy_served", Unit: "MWh", Value: k.ServedMWh},
-		{Name: "peak_load", Unit: "MW", Value: peak},
+		{Name: "peak_load", Unit: "MW", Value: m.rec.PeakLoadMW()},
 		{Name: "losses", Unit: "MWh", Value: k.LossMWh},
 		{Name: "peak_loading", Unit: "fraction of rating", Value: k.PeakLoading},
 		{Name: "min_voltage", Unit: "pu", Value: vmin},
@@ -342,25 +317,11 @@ func (m *gridModel) Tables() []*record.Table {
 	branches.Float("rate", "MVA", rate)
 	branches.Geom("geometry", bgeoms)
 
-	ser := &m.series
-	bs := record.NewTable("grid_bus_series")
-	bs.Int("time_s", "s", ser.BusT)
-	bs.Int("bus_id", "", ser.BusID)
-	bs.Float("vm", "pu", ser.Vm)
-	ls := record.NewTable("grid_branch_series")
-	ls.Int("time_s", "s", ser.BrT)
-	ls.Int("idx", "", ser.BrIdx)
-	ls.Float("loading", "fraction of rating", ser.Loading)
-	ts := record.NewTable("grid_series")
-	ts.Int("time_s", "s", ser.LossT)
-	ts.Float("load", "MW", ser.LoadMW)
-	ts.Float("losses", "MW", ser.LossMW)
-	return []*record.Table{buses, branches, bs, ls, ts}
+	return append([]*record.Table{buses, branches}, m.rec.Tables()...)
 }
 
 // gridAdapterState is the adapter's part of a checkpoint.
 type gridAdapterState struct {
-	Series   gridSeries
 	Failed   int
 	Extra    map[[2]int64]extraLoad
 	ExtraBus map[int]float64
@@ -372,7 +333,10 @@ func (m *gridModel) SaveState(w io.Writer) error {
 	if err := m.g.SaveState(w); err != nil {
 		return err
 	}
-	return gob.NewEncoder(w).Encode(&gridAdapterState{Series: m.series, Failed: m.failed, Extra: m.extra, ExtraBus: m.extraBus, Next: m.next})
+	if err := m.rec.SaveState(w); err != nil {
+		return err
+	}
+	return gob.NewEncoder(w).Encode(&gridAdapterState{Failed: m.failed, Extra: m.extra, ExtraBus: m.extraBus, Next: m.next})
 }
 
 // LoadState restores what SaveState wrote, re-applying the outages that
@@ -382,11 +346,14 @@ func (m *gridModel) LoadState(r io.Reader) error {
 	if err := m.g.LoadState(br); err != nil {
 		return err
 	}
+	if err := m.rec.LoadState(br); err != nil {
+		return err
+	}
 	var st gridAdapterState
 	if err := gob.NewDecoder(br).Decode(&st); err != nil {
 		return fmt.Errorf("grid: state: %w", err)
 	}
-	m.series, m.failed, m.next = st.Series, st.Failed, st.Next
+	m.failed, m.next = st.Failed, st.Next
 	m.extra, m.extraBus = st.Extra, st.ExtraBus
 	if m.extra == nil {
 		m.extra = map[[2]int64]extraLoad{}

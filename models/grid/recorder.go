@@ -1,35 +1,46 @@
 package grid
 
-import "citytwin/engine/record"
+import (
+	"encoding/gob"
+	"fmt"
+	"io"
+
+	"citytwin/engine/record"
+)
 
 // Recorder collects the results of time-series steps as long tables for
 // engine/record: one row per step and bus, per step and in-service branch,
 // and per step for the system. Appending amortises allocation; reuse a
-// Recorder per run. Time is the engine's integer time (microseconds).
-type Recorder struct {
-	busTime, busID []int64
-	busVm          []float64
+// Recorder per run. Times are whole seconds since the run's start.
+type Recorder struct{ r recorderRows }
 
-	brTime, brIdx []int64
-	brLoading     []float64
-	brPf, brQf    []float64
+// recorderRows holds the columns; exported fields so checkpoints can save
+// them.
+type recorderRows struct {
+	BusTime, BusID []int64
+	BusVm          []float64
 
-	sysTime                 []int64
-	sysLoad, sysLoss, sysVm []float64
+	BrTime, BrIdx []int64
+	BrLoading     []float64
+	BrPf, BrQf    []float64
+
+	SysTime                 []int64
+	SysLoad, SysLoss, SysVm []float64
 }
 
-// Record appends the last step of g at time t (µs). Call it after a
+// Record appends the last step of g at time tS (s). Call it after a
 // successful Step.
-func (r *Recorder) Record(g *Grid, t int64) {
+func (rec *Recorder) Record(g *Grid, tS int64) {
+	r := &rec.r
 	n := g.net
 	vmin := 0.0
 	for i, b := range g.work.Buses {
 		if n.busType[i] == Isolated {
 			continue
 		}
-		r.busTime = append(r.busTime, t)
-		r.busID = append(r.busID, int64(b.ID))
-		r.busVm = append(r.busVm, g.Vm[i])
+		r.BusTime = append(r.BusTime, tS)
+		r.BusID = append(r.BusID, int64(b.ID))
+		r.BusVm = append(r.BusVm, g.Vm[i])
 		if vmin == 0 || g.Vm[i] < vmin {
 			vmin = g.Vm[i]
 		}
@@ -39,37 +50,60 @@ func (r *Recorder) Record(g *Grid, t int64) {
 			continue
 		}
 		sf, _, _ := n.branchFlow(k, g.v)
-		r.brTime = append(r.brTime, t)
-		r.brIdx = append(r.brIdx, int64(k+1))
-		r.brLoading = append(r.brLoading, g.Loading[k])
-		r.brPf = append(r.brPf, real(sf)*n.BaseMVA)
-		r.brQf = append(r.brQf, imag(sf)*n.BaseMVA)
+		r.BrTime = append(r.BrTime, tS)
+		r.BrIdx = append(r.BrIdx, int64(k+1))
+		r.BrLoading = append(r.BrLoading, g.Loading[k])
+		r.BrPf = append(r.BrPf, real(sf)*n.BaseMVA)
+		r.BrQf = append(r.BrQf, imag(sf)*n.BaseMVA)
 	}
-	r.sysTime = append(r.sysTime, t)
-	r.sysLoad = append(r.sysLoad, g.LoadMW)
-	r.sysLoss = append(r.sysLoss, g.LossMW)
-	r.sysVm = append(r.sysVm, vmin)
+	r.SysTime = append(r.SysTime, tS)
+	r.SysLoad = append(r.SysLoad, g.LoadMW)
+	r.SysLoss = append(r.SysLoss, g.LossMW)
+	r.SysVm = append(r.SysVm, vmin)
 }
 
-// Tables returns the recorded rows as the tables grid_bus (time_us,
-// bus_id, vm_pu), grid_branch (time_us, idx, loading, pf_mw, qf_mvar; idx
-// is the 1-based branch row, loading a fraction of rateA, 0 when unrated)
-// and grid_system (time_us, load_mw, loss_mw, vmin_pu).
-func (r *Recorder) Tables() []*record.Table {
-	bus := record.NewTable("grid_bus")
-	bus.Int("time_us", "us", r.busTime)
-	bus.Int("bus_id", "", r.busID)
-	bus.Float("vm_pu", "pu", r.busVm)
-	br := record.NewTable("grid_branch")
-	br.Int("time_us", "us", r.brTime)
-	br.Int("idx", "", r.brIdx)
-	br.Float("loading", "", r.brLoading)
-	br.Float("pf_mw", "MW", r.brPf)
-	br.Float("qf_mvar", "MVAr", r.brQf)
-	sys := record.NewTable("grid_system")
-	sys.Int("time_us", "us", r.sysTime)
-	sys.Float("load_mw", "MW", r.sysLoad)
-	sys.Float("loss_mw", "MW", r.sysLoss)
-	sys.Float("vmin_pu", "pu", r.sysVm)
+// PeakLoadMW is the largest system load recorded, MW.
+func (rec *Recorder) PeakLoadMW() float64 {
+	peak := 0.0
+	for _, mw := range rec.r.SysLoad {
+		peak = max(peak, mw)
+	}
+	return peak
+}
+
+// Tables returns the recorded rows as the tables grid_bus_series (time_s,
+// bus_id, vm in pu), grid_branch_series (time_s, idx, loading, pf_mw,
+// qf_mvar; idx is the 1-based branch row, loading a fraction of rateA, 0
+// when unrated) and grid_series (time_s, load and losses in MW, vmin in pu).
+func (rec *Recorder) Tables() []*record.Table {
+	r := &rec.r
+	bus := record.NewTable("grid_bus_series")
+	bus.Int("time_s", "s", r.BusTime)
+	bus.Int("bus_id", "", r.BusID)
+	bus.Float("vm", "pu", r.BusVm)
+	br := record.NewTable("grid_branch_series")
+	br.Int("time_s", "s", r.BrTime)
+	br.Int("idx", "", r.BrIdx)
+	br.Float("loading", "fraction of rating", r.BrLoading)
+	br.Float("pf_mw", "MW", r.BrPf)
+	br.Float("qf_mvar", "MVAr", r.BrQf)
+	sys := record.NewTable("grid_series")
+	sys.Int("time_s", "s", r.SysTime)
+	sys.Float("load", "MW", r.SysLoad)
+	sys.Float("losses", "MW", r.SysLoss)
+	sys.Float("vmin", "pu", r.SysVm)
 	return []*record.Table{bus, br, sys}
+}
+
+// SaveState writes the recorded rows (gob), for checkpoints.
+func (rec *Recorder) SaveState(w io.Writer) error { return gob.NewEncoder(w).Encode(&rec.r) }
+
+// LoadState restores what SaveState wrote.
+func (rec *Recorder) LoadState(r io.Reader) error {
+	var rows recorderRows
+	if err := gob.NewDecoder(r).Decode(&rows); err != nil {
+		return fmt.Errorf("grid: recorder state: %w", err)
+	}
+	rec.r = rows
+	return nil
 }
