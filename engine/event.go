@@ -22,8 +22,12 @@ const (
 	PhaseMessage Phase = 20 // messages between models are delivered
 	PhaseControl Phase = 30 // controls, policies, what-if changes
 	PhaseModel   Phase = 40 // model dynamics (traffic steps, fills, arrivals)
-	PhaseSolve   Phase = 50 // network solvers (power flow, hydraulics)
-	PhaseRecord  Phase = 60 // sampling for output
+	PhaseSolve   Phase = 50 // network solvers (hydraulics, ...)
+	// PhaseSolveAfter is for solvers that take other solvers' results of
+	// the same instant: the power flow runs after the hydraulics, so the
+	// pumps' power of this instant is in it.
+	PhaseSolveAfter Phase = 55
+	PhaseRecord     Phase = 60 // sampling for output
 )
 
 // Event is one scheduled happening, dispatched to the Handle method of

@@ -177,7 +177,7 @@ func (m *gridModel) Name() string { return "grid" }
 
 func (m *gridModel) Init(s *engine.Sim, id engine.ModelID) error {
 	m.id = id
-	s.Every(id, 0, m.step, engine.PhaseSolve, kindGridStep, 0)
+	s.Every(id, 0, m.step, engine.PhaseSolveAfter, kindGridStep, 0)
 	return nil
 }
 
