@@ -109,13 +109,21 @@ func pairedDiff(model, name, unit string, b, v []float64) KPIDiff {
 	for i := range b {
 		d[i] = v[i] - b[i]
 	}
-	k := KPIDiff{Model: model, Name: name, Unit: unit, Base: stat.Mean(b, nil), Variant: stat.Mean(v, nil),
-		Diff: stat.Mean(d, nil), CILow: math.NaN(), CIHigh: math.NaN()}
-	if n := len(d); n > 1 {
-		half := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(n - 1)}.Quantile(0.975) * stat.StdDev(d, nil) / math.Sqrt(float64(n))
-		k.CILow, k.CIHigh = k.Diff-half, k.Diff+half
-	}
+	k := KPIDiff{Model: model, Name: name, Unit: unit, Base: stat.Mean(b, nil), Variant: stat.Mean(v, nil)}
+	k.Diff, k.CILow, k.CIHigh = meanCI(d)
 	return k
+}
+
+// meanCI is the mean of x and its 95 % confidence interval (Student's t;
+// NaN bounds for fewer than two values).
+func meanCI(x []float64) (mean, lo, hi float64) {
+	mean = stat.Mean(x, nil)
+	n := len(x)
+	if n < 2 {
+		return mean, math.NaN(), math.NaN()
+	}
+	half := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(n - 1)}.Quantile(0.975) * stat.StdDev(x, nil) / math.Sqrt(float64(n))
+	return mean, mean - half, mean + half
 }
 
 // Find returns the KPI difference of model's KPI name.

@@ -14,7 +14,6 @@ import (
 	"sync"
 
 	"github.com/goccy/go-yaml"
-	"gonum.org/v1/gonum/stat"
 
 	"citytwin/engine/record"
 )
@@ -301,11 +300,8 @@ func Merge(dirs []string) ([]MergedRow, error) {
 	var out []MergedRow
 	for _, key := range order {
 		a := groups[key]
-		row := MergedRow{Params: key[0], Model: key[1], KPI: key[2], Unit: a.unit, N: len(a.vals),
-			Mean: stat.Mean(a.vals, nil), CILow: math.NaN(), CIHigh: math.NaN()}
-		if d := pairedDiff("", "", "", make([]float64, len(a.vals)), a.vals); len(a.vals) > 1 {
-			row.CILow, row.CIHigh = d.CILow, d.CIHigh
-		}
+		row := MergedRow{Params: key[0], Model: key[1], KPI: key[2], Unit: a.unit, N: len(a.vals)}
+		row.Mean, row.CILow, row.CIHigh = meanCI(a.vals)
 		out = append(out, row)
 	}
 	return out, nil
