@@ -9,7 +9,8 @@ import "slices"
 // overflow slice of its own. Keeping the events themselves in the calendar
 // (rather than keys into a slab) means a pop reads only the buckets it
 // scans, in order: one cache miss per event, on push. A key at
-// time t goes to bucket (t/width) mod nb.
+// time t goes to bucket (t/width) mod nb; width is a power of two, so the
+// division is a shift.
 //
 // Popping scans buckets from the current one, taking the first head that
 // falls in the current day; the scan walks contiguous memory. The number
@@ -26,7 +27,8 @@ type queue struct {
 	count []uint8 // inline events per bucket
 	over  []spill // per bucket overflow, sorted
 	mask  int64   // nb-1; nb is a power of two
-	width int64   // µs per bucket, >= 1
+	width int64   // µs per bucket, a power of two
+	shift uint    // log2(width)
 	cur   int64   // current bucket
 	top   Time    // end (exclusive) of the current bucket's day
 	n     int
@@ -70,19 +72,19 @@ func (q *queue) init(nb int, width int64, start Time) {
 		q.over[i].keys, q.over[i].head = q.over[i].keys[:0], 0
 	}
 	q.mask = int64(nb - 1)
-	q.width = max(width, 1)
-	day := floorDiv(int64(start), q.width)
+	q.shift = 0
+	for int64(1)<<(q.shift+1) <= width {
+		q.shift++
+	}
+	q.width = int64(1) << q.shift
+	day := q.dayOf(start)
 	q.cur = day & q.mask
 	q.top = Time((day + 1) * q.width)
 }
 
-func floorDiv(a, b int64) int64 {
-	d := a / b
-	if a%b != 0 && a < 0 {
-		d--
-	}
-	return d
-}
+// dayOf is the calendar day (bucket number before the modulo) of time t:
+// floor(t / width) by an arithmetic shift.
+func (q *queue) dayOf(t Time) int64 { return int64(t) >> q.shift }
 
 // push adds ev (Seq already assigned).
 func (q *queue) push(ev Event) {
@@ -97,7 +99,7 @@ func (q *queue) push(ev Event) {
 }
 
 func (q *queue) insert(k qkey) {
-	day := floorDiv(int64(k.Time), q.width)
+	day := q.dayOf(k.Time)
 	if k.Time < q.top-Time(q.width) {
 		// Earlier than the current day (a message at the time of a clock
 		// that had moved on): move the calendar back, so that no pending
@@ -185,7 +187,7 @@ func (q *queue) find() int {
 			best = b
 		}
 	}
-	day := floorDiv(int64(q.keys[best*bucketK].Time), q.width)
+	day := q.dayOf(q.keys[best*bucketK].Time)
 	q.cur = day & q.mask
 	q.top = Time((day + 1) * q.width)
 	return best
