@@ -101,17 +101,17 @@ func DefaultParams() Params {
 
 func (p *Params) fill() {
 	d := DefaultParams()
-	if p.BaseMVA <= 0 {
-		p.BaseMVA = d.BaseMVA
-	}
-	if p.HVkV <= 0 {
-		p.HVkV = d.HVkV
-	}
-	if p.MVkV <= 0 {
-		p.MVkV = d.MVkV
-	}
-	if p.LVkV <= 0 {
-		p.LVkV = d.LVkV
+	for _, f := range []struct {
+		v *float64
+		d float64
+	}{
+		{&p.BaseMVA, d.BaseMVA}, {&p.HVkV, d.HVkV}, {&p.MVkV, d.MVkV}, {&p.LVkV, d.LVkV},
+		{&p.TrafoUk, d.TrafoUk}, {&p.TrafoUr, d.TrafoUr}, {&p.PrimaryMVA, d.PrimaryMVA},
+		{&p.PrimaryUk, d.PrimaryUk}, {&p.PeakKWPerMWh, d.PeakKWPerMWh}, {&p.SecondaryCellM, d.SecondaryCellM},
+	} {
+		if *f.v <= 0 {
+			*f.v = f.d
+		}
 	}
 	if p.KWhPerM2 == nil {
 		p.KWhPerM2 = d.KWhPerM2
@@ -124,24 +124,6 @@ func (p *Params) fill() {
 	}
 	if len(p.TrafoSizesKVA) == 0 {
 		p.TrafoSizesKVA = d.TrafoSizesKVA
-	}
-	if p.TrafoUk <= 0 {
-		p.TrafoUk = d.TrafoUk
-	}
-	if p.TrafoUr <= 0 {
-		p.TrafoUr = d.TrafoUr
-	}
-	if p.PrimaryMVA <= 0 {
-		p.PrimaryMVA = d.PrimaryMVA
-	}
-	if p.PrimaryUk <= 0 {
-		p.PrimaryUk = d.PrimaryUk
-	}
-	if p.PeakKWPerMWh <= 0 {
-		p.PeakKWPerMWh = d.PeakKWPerMWh
-	}
-	if p.SecondaryCellM <= 0 {
-		p.SecondaryCellM = d.SecondaryCellM
 	}
 }
 
