@@ -51,7 +51,6 @@ type gridModel struct {
 	// extra loads reported by other models, by (kind, target)
 	extra    map[[2]int64]extraLoad
 	extraBus map[int]float64 // MW per bus
-	lvXY     []orb.Point     // LV buses' positions, by LoadBus index
 	rec      grid.Recorder
 	failed   int
 	outages  []gridOutage // line_outage changes, in time order
@@ -137,9 +136,6 @@ func buildGrid(env *Env, key string, node ast.Node) (engine.Model, error) {
 		pv: grid.DefaultPV(), hp: grid.DefaultHeatPump(), ev: grid.DefaultHomeEV()}
 	centre := env.City.Proj.ToLonLat(orb.Point{0, 0})
 	m.lon, m.lat = centre[0], centre[1]
-	for _, id := range syn.LoadBus {
-		m.lvXY = append(m.lvXY, syn.BusXY[id-1])
-	}
 	for _, ch := range env.Scenario.ChangesFor("grid") {
 		switch ch.Kind {
 		case "load_growth":
@@ -206,7 +202,7 @@ func (m *gridModel) book(ev engine.Event) error {
 	default:
 		return fmt.Errorf("grid: load message kind %d target %d: no place (arg %d)", ev.Kind, ev.Target, ev.Arg)
 	}
-	bus := m.syn.LoadBus[nearestIndex(m.lvXY, xy)]
+	bus := m.syn.NearestLoadBus(xy)
 	key := [2]int64{int64(ev.Kind), int64(ev.Target)}
 	old := m.extra[key]
 	m.extraBus[old.Bus] -= old.MW
@@ -219,16 +215,6 @@ func (m *gridModel) book(ev engine.Event) error {
 		}
 	}
 	return m.g.SetExtraLoad(bus, m.extraBus[bus], m.extraBus[bus]*m.tanPhi)
-}
-
-func nearestIndex(pts []orb.Point, p orb.Point) int {
-	best, bestD := 0, math.Inf(1)
-	for i, q := range pts {
-		if d := (q[0]-p[0])*(q[0]-p[0]) + (q[1]-p[1])*(q[1]-p[1]); d < bestD {
-			best, bestD = i, d
-		}
-	}
-	return best
 }
 
 // solve sets the building loads of the moment and runs the power flow.

@@ -346,3 +346,16 @@ func (s *synth) nearestNode(p orb.Point) city.NodeID {
 	}
 	return city.NodeID(nearestPoint(s.c.Roads.NodeXY, p))
 }
+
+// NearestLoadBus is the ID of the LV bus (secondary substation) nearest xy
+// (local metres): where a load at xy connects.
+func (r *Result) NearestLoadBus(xy orb.Point) int {
+	best, bestD := 0, math.Inf(1)
+	for _, id := range r.LoadBus {
+		q := r.BusXY[id-1]
+		if d := (q[0]-xy[0])*(q[0]-xy[0]) + (q[1]-xy[1])*(q[1]-xy[1]); d < bestD {
+			best, bestD = id, d
+		}
+	}
+	return best
+}
