@@ -35,31 +35,37 @@ import (
 //   - add_chargers (parking): CarPark ("*" for every car park), Count per car park, KW
 //   - parking_guidance (parking): Policy (none, nearest or score)
 //   - parking_price (parking): CarPark ("*" for every car park), PricePerH
+//   - collection_policy (waste): Policy (fixed, threshold or predictive), Threshold (fill share 0..1, threshold policy)
+//   - fleet_size (waste): Count of trucks
+//   - depot (waste): Location [lon, lat] of the trucks' depot
+//   - sensor_coverage (waste): Share of bins with a fill sensor (0..1)
 //
-// Parking changes hold for the whole run.
+// Parking and waste changes hold for the whole run.
 type Change struct {
-	Kind        string   `yaml:"kind"`
-	Street      string   `yaml:"street"`
-	Way         int64    `yaml:"way"`
-	Lane        *int     `yaml:"lane"`
-	KMH         float64  `yaml:"kmh"`
-	Factor      float64  `yaml:"factor"`
-	CarPark     string   `yaml:"car_park"`
-	Spaces      int      `yaml:"spaces"`
-	Count       int      `yaml:"count"`
-	KW          float64  `yaml:"kw"`
-	Policy      string   `yaml:"policy"`
-	PricePerH   *float64 `yaml:"price_per_h"`
-	Share       *float64 `yaml:"share"`
-	Node        string   `yaml:"node"`
-	Link        string   `yaml:"link"`
-	Branch      int      `yaml:"branch"`
-	Coefficient float64  `yaml:"coefficient"`
-	At          Clock    `yaml:"at"`
-	Until       Clock    `yaml:"until"`
-	key         string   // "changes[i]" for errors
-	model       string   // the model that applies it
-	fields      []string // keys given, for the applies-to check
+	Kind        string    `yaml:"kind"`
+	Street      string    `yaml:"street"`
+	Way         int64     `yaml:"way"`
+	Lane        *int      `yaml:"lane"`
+	KMH         float64   `yaml:"kmh"`
+	Factor      float64   `yaml:"factor"`
+	CarPark     string    `yaml:"car_park"`
+	Spaces      int       `yaml:"spaces"`
+	Count       int       `yaml:"count"`
+	KW          float64   `yaml:"kw"`
+	Policy      string    `yaml:"policy"`
+	PricePerH   *float64  `yaml:"price_per_h"`
+	Share       *float64  `yaml:"share"`
+	Node        string    `yaml:"node"`
+	Link        string    `yaml:"link"`
+	Branch      int       `yaml:"branch"`
+	Coefficient float64   `yaml:"coefficient"`
+	Threshold   *float64  `yaml:"threshold"`
+	Location    []float64 `yaml:"location"`
+	At          Clock     `yaml:"at"`
+	Until       Clock     `yaml:"until"`
+	key         string    // "changes[i]" for errors
+	model       string    // the model that applies it
+	fields      []string  // keys given, for the applies-to check
 }
 
 // Clock is a time in a scenario: a local time of day on the start date
@@ -82,24 +88,28 @@ var changeKinds = map[string]struct {
 	model  string
 	fields []string
 }{
-	"close_street":     {"traffic", []string{"street", "way", "at", "until"}},
-	"close_lane":       {"traffic", []string{"street", "way", "lane", "at", "until"}},
-	"speed_limit":      {"traffic", []string{"street", "way", "kmh", "at", "until"}},
-	"scale_demand":     {"traffic", []string{"factor"}},
-	"pipe_burst":       {"water", []string{"node", "coefficient", "at", "until"}},
-	"close_pipe":       {"water", []string{"link", "at", "until"}},
-	"pump_outage":      {"water", []string{"link", "at", "until"}},
-	"water_demand":     {"water", []string{"factor", "at", "until"}},
-	"load_growth":      {"grid", []string{"factor"}},
-	"line_outage":      {"grid", []string{"branch", "at", "until"}},
-	"pv_share":         {"grid", []string{"share"}},
-	"heat_pump_share":  {"grid", []string{"share"}},
-	"ev_share":         {"grid", []string{"share"}},
-	"close_car_park":   {"parking", []string{"car_park"}},
-	"add_capacity":     {"parking", []string{"car_park", "spaces"}},
-	"add_chargers":     {"parking", []string{"car_park", "count", "kw"}},
-	"parking_guidance": {"parking", []string{"policy"}},
-	"parking_price":    {"parking", []string{"car_park", "price_per_h"}},
+	"close_street":      {"traffic", []string{"street", "way", "at", "until"}},
+	"close_lane":        {"traffic", []string{"street", "way", "lane", "at", "until"}},
+	"speed_limit":       {"traffic", []string{"street", "way", "kmh", "at", "until"}},
+	"scale_demand":      {"traffic", []string{"factor"}},
+	"pipe_burst":        {"water", []string{"node", "coefficient", "at", "until"}},
+	"close_pipe":        {"water", []string{"link", "at", "until"}},
+	"pump_outage":       {"water", []string{"link", "at", "until"}},
+	"water_demand":      {"water", []string{"factor", "at", "until"}},
+	"load_growth":       {"grid", []string{"factor"}},
+	"line_outage":       {"grid", []string{"branch", "at", "until"}},
+	"pv_share":          {"grid", []string{"share"}},
+	"heat_pump_share":   {"grid", []string{"share"}},
+	"ev_share":          {"grid", []string{"share"}},
+	"close_car_park":    {"parking", []string{"car_park"}},
+	"add_capacity":      {"parking", []string{"car_park", "spaces"}},
+	"add_chargers":      {"parking", []string{"car_park", "count", "kw"}},
+	"parking_guidance":  {"parking", []string{"policy"}},
+	"parking_price":     {"parking", []string{"car_park", "price_per_h"}},
+	"collection_policy": {"waste", []string{"policy", "threshold"}},
+	"fleet_size":        {"waste", []string{"count"}},
+	"depot":             {"waste", []string{"location"}},
+	"sensor_coverage":   {"waste", []string{"share"}},
 }
 
 // variant is the part of a scenario file that may extend another.
@@ -298,6 +308,8 @@ func (ch *Change) given() []string {
 	add("link", ch.Link != "")
 	add("branch", ch.Branch != 0)
 	add("coefficient", ch.Coefficient != 0)
+	add("threshold", ch.Threshold != nil)
+	add("location", ch.Location != nil)
 	add("at", ch.At.Set)
 	add("until", ch.Until.Set)
 	return out
