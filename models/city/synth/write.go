@@ -58,6 +58,9 @@ func WriteFile(path string, o *osm.OSM) (err error) {
 			return err
 		}
 	}
+	if err = tmp.Chmod(0o644); err != nil {
+		return err
+	}
 	if err = tmp.Close(); err != nil {
 		return err
 	}
