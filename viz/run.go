@@ -82,6 +82,7 @@ type Run struct {
 	Bounds   orb.Bound // mercator bounds of the roads (or of everything)
 	Sets     []*Entities
 	Vehicles *Vehicles
+	DiffBase string // the baseline's folder when the metrics are differences (see Diff)
 }
 
 // Load reads a run folder: the manifest and every table the viewer knows.

@@ -11,13 +11,19 @@ import (
 // game is the interactive viewer: ebiten calls Update 60 times a second
 // and Draw once per frame.
 type game struct {
-	view *View
-	ptr  pointer
-	last time.Time
+	view  *View
+	ptr   pointer
+	last  time.Time
+	watch *watcher // a followed run (see Follow), or nil
 }
 
 func (g *game) Update() error {
 	now := time.Now()
+	if g.watch != nil {
+		if sc := g.watch.poll(now); sc != nil {
+			g.view.SwapScene(sc)
+		}
+	}
 	if !g.last.IsZero() {
 		g.view.Advance(now.Sub(g.last).Seconds())
 	}

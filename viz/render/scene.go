@@ -29,9 +29,16 @@ type baseCache struct {
 	cam viz.Camera
 }
 
+// diffLineWidth widens lines and markers of difference maps, whose
+// colours are the message.
+const diffLineWidth = 1.6
+
 // NewScene tessellates the run's geometry. O(total vertices).
 func NewScene(r *viz.Run) *Scene {
 	s := &Scene{Run: r, lineW: 1}
+	if r.DiffBase != "" {
+		s.lineW = diffLineWidth
+	}
 	origin := r.Bounds.Center()
 	for _, set := range r.Sets {
 		m := &mesh{origin: origin, fill: set.Shape == viz.ShapePolygon}

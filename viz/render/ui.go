@@ -75,6 +75,10 @@ func (v *View) drawStatus(dst *ebiten.Image) {
 		state = "playing"
 	}
 	s := fmt.Sprintf("%s  %s %s  %s x%g\nH: help", r.Manifest.Name, r.Start.Format("2006-01-02"), r.Clock(v.T), state, v.Speed)
+	if r.DiffBase != "" {
+		s = fmt.Sprintf("difference %s  %s %s\n%s: %s - %s", r.Manifest.Name, r.Start.Format("2006-01-02"), r.Clock(v.T),
+			viz.DiffLabel, r.Dir, r.DiffBase)
+	}
 	panel(dst, margin, margin, textWidth(s)+margin, 2*lineH+4)
 	text(dst, s, margin+4, margin)
 }
@@ -84,14 +88,18 @@ func (v *View) drawLayers(dst *ebiten.Image) {
 	var legend []legendRow
 	for _, set := range v.Scene.Run.Sets {
 		if v.On[set.Layer] {
-			legend = append(legend, legendRow{set: set})
+			legend = append(legend, legendRow{set: set, diff: v.Scene.Run.DiffBase != ""})
 		}
 	}
 	if v.On[viz.LayerTraffic] && v.Scene.Run.Vehicles != nil {
 		legend = append(legend, legendRow{vehicles: true})
 	}
 	h := len(viz.AllLayers)*lineH + lineH + len(legend)*2*lineH + 8
-	panel(dst, x, y-4, 34*charW, h)
+	w := 34 * charW
+	if v.Scene.Run.DiffBase != "" {
+		w = 44 * charW
+	}
+	panel(dst, x, y-4, w, h)
 	for i, l := range viz.AllLayers {
 		mark := " "
 		if v.On[l] {
@@ -111,6 +119,7 @@ func (v *View) drawLayers(dst *ebiten.Image) {
 type legendRow struct {
 	set      *viz.Entities
 	vehicles bool
+	diff     bool // the metrics are differences: say of what
 }
 
 func (l legendRow) draw(dst *ebiten.Image, x, y int) {
@@ -131,14 +140,22 @@ func (l legendRow) draw(dst *ebiten.Image, x, y int) {
 		vector.DrawFilledRect(dst, float32(x+i), float32(y+4), 1, 8, c, false)
 	}
 	text(dst, fmt.Sprintf("%s %s", l.set.Kind, m.Name), x+w+6, y)
-	text(dst, fmt.Sprintf("%s..%s %s", viz.FormatValue(m.Lo), viz.FormatValue(m.Hi), m.Unit), x, y+lineH-2)
+	scale := fmt.Sprintf("%s..%s %s", viz.FormatValue(m.Lo), viz.FormatValue(m.Hi), m.Unit)
+	if l.diff {
+		scale = fmt.Sprintf("%s..+%s %s, %s", viz.FormatValue(m.Lo), viz.FormatValue(m.Hi), m.Unit, viz.DiffLabel)
+	}
+	text(dst, scale, x, y+lineH-2)
 }
 
 func (v *View) drawKPIs(dst *ebiten.Image) {
 	m := v.Scene.Run.Manifest
 	var lines []string
 	for _, model := range m.Models {
-		lines = append(lines, "["+model+"]")
+		head := "[" + model + "]"
+		if v.Scene.Run.DiffBase != "" {
+			head = "[" + model + ", " + viz.DiffLabel + "]"
+		}
+		lines = append(lines, head)
 		for _, k := range m.KPIs[model] {
 			lines = append(lines, fmt.Sprintf(" %-22s %9s %s", k.Name, viz.FormatValue(k.Value), k.Unit))
 		}
