@@ -38,6 +38,12 @@ func Run(sc *Scenario, opt RunOptions) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Recorded feeds play deterministically beside the models (feeds.go).
+	_, feeds, err := buildFeeds(env, models, false)
+	if err != nil {
+		return nil, err
+	}
+	models = append(models, feeds...)
 	seed := sc.Seed
 	if opt.Seed != nil {
 		seed = *opt.Seed

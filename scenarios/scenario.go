@@ -155,6 +155,9 @@ func (sc *Scenario) validate(data []byte) error {
 	if err := sc.checkChanges(); err != nil {
 		return err
 	}
+	if _, err := sc.decodeFeeds(); err != nil {
+		return err
+	}
 	if sc.Outputs.Format == "" {
 		sc.Outputs.Format = "arrow"
 	}
