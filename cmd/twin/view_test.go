@@ -26,6 +26,10 @@ func TestViewBadInput(t *testing.T) {
 		{"bad layer", []string{"view", viewRun, "--layers", "roads,cars"}, `"cars"`},
 		{"bad size", []string{"view", viewRun, "--size", "big"}, "WIDTHxHEIGHT"},
 		{"bad time", []string{"view", viewRun, "--at", "8 o'clock"}, "--at"},
+		{"peak without diff", []string{"view", viewRun, "--at", "peak"}, "--at"},
+		{"no base run", []string{"view", viewRun, "--diff", t.TempDir()}, "manifest.json"},
+		{"bad metric", []string{"view", viewRun, "--diff", viewRun, "--metric", "colour"}, `"colour"`},
+		{"follow and diff", []string{"view", viewRun, "--diff", viewRun, "--follow"}, "--follow"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -71,6 +75,12 @@ func TestViewScreenshot(t *testing.T) {
 	}
 	if !strings.Contains(stdout, "08:05:00") {
 		t.Errorf("stdout %q does not name the time", stdout)
+	}
+	diffOut := filepath.Join(t.TempDir(), "diff.png")
+	stdout, stderr, code = twin(t, []string{"DISPLAY=" + display, "LIBGL_ALWAYS_SOFTWARE=1", "TWIN_VIEWER=" + exe},
+		"view", viewRun, "--diff", viewRun, "--screenshot", diffOut, "--at", "peak", "--size", "640x400", "--layers", "roads")
+	if code != 0 || !strings.Contains(stdout, "07:50:00") {
+		t.Fatalf("diff: exit %d, stdout %q, stderr %s; want a frame at the start (no difference has no peak)", code, stdout, stderr)
 	}
 	f, err := os.Open(out)
 	if err != nil {
