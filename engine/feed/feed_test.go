@@ -335,3 +335,33 @@ func BenchmarkQueue(b *testing.B) {
 		}
 	}
 }
+
+// TestLiveState: a Live model's checkpoint carries its Checker's memory,
+// so a restored model judges a repeated reading a duplicate.
+func TestLiveState(t *testing.T) {
+	q := NewQueue(8, Block)
+	l := NewLive("live", q, NewChecker(nil), engine.Second)
+	l.SetDeliver(func(*engine.Sim, engine.ModelID, *Observation) error { return nil })
+	o := Observation{Sensor: "s", Quantity: QtyOccupancy, Value: 3, Time: engine.Minute}
+	if _, err := q.Put(context.Background(), &o); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := l.Pump(nil); n != 1 || err != nil {
+		t.Fatal(n, err)
+	}
+	var buf bytes.Buffer
+	if err := l.SaveState(&buf); err != nil {
+		t.Fatal(err)
+	}
+	check := NewChecker(nil)
+	l2 := NewLive("live", NewQueue(8, Block), check, engine.Second)
+	if err := l2.LoadState(&buf); err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := check.Check(&o); v != Duplicate {
+		t.Errorf("restored checker says %v, want duplicate", v)
+	}
+	if l2.Queue() == nil || NewLive("x", q, nil, 1).LoadState(bytes.NewReader([]byte{1})) == nil {
+		t.Error("Queue or mismatched state")
+	}
+}

@@ -1,6 +1,9 @@
 package feed
 
 import (
+	"errors"
+	"fmt"
+	"io"
 	"time"
 
 	"citytwin/engine"
@@ -81,4 +84,43 @@ func (l *Live) Pump(s *engine.Sim) (int, error) {
 	return len(l.buf), nil
 }
 
-var _ engine.Model = (*Live)(nil)
+// Queue is the queue the model drains (producers Put into it).
+func (l *Live) Queue() *Queue { return l.q }
+
+// SaveState implements engine.Stater: the Checker's memory (per-sensor
+// history, capacities, counts). Observations still queued are not saved: a
+// Sim restored from the checkpoint (a fork) starts from what the mirror
+// had applied.
+func (l *Live) SaveState(w io.Writer) error {
+	flag := []byte{0}
+	if l.check != nil {
+		flag[0] = 1
+	}
+	if _, err := w.Write(flag); err != nil {
+		return err
+	}
+	if l.check != nil {
+		return l.check.SaveState(w)
+	}
+	return nil
+}
+
+// LoadState implements engine.Stater.
+func (l *Live) LoadState(r io.Reader) error {
+	var flag [1]byte
+	if _, err := io.ReadFull(r, flag[:]); err != nil {
+		return fmt.Errorf("feed: %s: state: %w", l.name, err)
+	}
+	if (flag[0] == 1) != (l.check != nil) {
+		return errors.New("feed: " + l.name + ": state: checker saved and present differ")
+	}
+	if l.check != nil {
+		return l.check.LoadState(r)
+	}
+	return nil
+}
+
+var (
+	_ engine.Model  = (*Live)(nil)
+	_ engine.Stater = (*Live)(nil)
+)
