@@ -6,17 +6,36 @@ import (
 	"time"
 )
 
+// Targets says what occupancy Fit matches.
+type Targets uint8
+
+// The target kinds.
+const (
+	// TargetsForecast: the Forecast of the week after the training data
+	// (recent weeks, day groups; FitOptions.Forecast). The default.
+	TargetsForecast Targets = iota
+	// TargetsAllWeeks: the mean of every training week at each slot,
+	// weighted by age with FitOptions.HalfLifeWeeks (the first
+	// calibration of this model; kept for comparison).
+	TargetsAllWeeks
+)
+
 // FitOptions tune Fit.
 type FitOptions struct {
+	// Targets chooses the occupancy the rates are fitted to.
+	Targets Targets
+	// Forecast tunes the forecast targets (TargetsForecast).
+	Forecast ForecastOptions
 	// HalfLifeWeeks weights observations by 2^(-age/half-life), age in
 	// weeks before the end of the fitting window, so that recent weeks
-	// count more (demand drifts over a season). Default 2.
+	// count more (TargetsAllWeeks only). Default 2.
 	HalfLifeWeeks float64
 	// Smooth is the weight of the penalty on differences between the
 	// rates of neighbouring slots, relative to the data term. It fills the
 	// slots the feed never observes (Birmingham is sampled 08:00-16:30
 	// only) and picks the smoothest rates that explain the occupancy.
-	// Default 0.02.
+	// Default 0.002 (chosen over 0.02 by validation on the last three
+	// training weeks, bench/parking.md).
 	Smooth float64
 	// DwellMeansH and DwellSigmas are the candidate dwell laws; the one
 	// with the lowest objective wins. Defaults: 1-12 h, sigma 0.5.
@@ -31,7 +50,7 @@ func (o FitOptions) withDefaults() FitOptions {
 		o.HalfLifeWeeks = 2
 	}
 	if o.Smooth <= 0 {
-		o.Smooth = 0.02
+		o.Smooth = 0.002
 	}
 	if len(o.DwellMeansH) == 0 {
 		o.DwellMeansH = []float64{1, 2, 4, 6, 8, 12}
@@ -77,8 +96,8 @@ func targets(s Series, end time.Time, halfLifeWeeks float64) []slotTarget {
 	return out
 }
 
-// Fit estimates a car park's profile from its observations before end:
-// for each candidate dwell law, the non-negative arrival rates per slot
+// Fit estimates a car park's profile from its observations before end,
+// for the week that starts at end: for each candidate dwell law, the non-negative arrival rates per slot
 // that minimise the weighted squared error between the expected
 // occupancy (M(t)/G/inf, periodic over the week) and the observed slot
 // means, plus a smoothness penalty; the best candidate wins. The
@@ -86,7 +105,10 @@ func targets(s Series, end time.Time, halfLifeWeeks float64) []slotTarget {
 // root mean squared error on the targets (fraction of capacity).
 func Fit(s Series, end time.Time, opt FitOptions) (Profile, float64) {
 	opt = opt.withDefaults()
-	tg := targets(s, end, opt.HalfLifeWeeks)
+	tg := forecastTargets(s, end, opt.Forecast)
+	if opt.Targets == TargetsAllWeeks {
+		tg = targets(s, end, opt.HalfLifeWeeks)
+	}
 	best := Profile{Code: s.Code, Capacity: s.Capacity}
 	bestObj := math.Inf(1)
 	bestRMSE := 0.0
@@ -227,7 +249,7 @@ type HoldoutResult struct {
 }
 
 // Holdout fits the series on everything before split and simulates the
-// held-back observations at and after split: a warm-up of two weeks
+// held-back observations in the week from split: a warm-up of two weeks
 // from an empty car park, then the occupancy at each observation time.
 // The first run uses rng; replications more runs (0: none) give MAEMean.
 func Holdout(s Series, split time.Time, opt FitOptions, rng *rand.Rand, replications int) HoldoutResult {
@@ -236,7 +258,7 @@ func Holdout(s Series, split time.Time, opt FitOptions, rng *rand.Rand, replicat
 	var at []time.Time
 	var obs []float64
 	for _, o := range s.Obs {
-		if !o.Time.Before(split) {
+		if !o.Time.Before(split) && o.Time.Before(split.Add(7*24*time.Hour)) {
 			at = append(at, o.Time)
 			obs = append(obs, float64(o.Occupancy))
 		}

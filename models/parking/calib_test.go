@@ -1,9 +1,12 @@
 package parking
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -11,16 +14,46 @@ import (
 // heldBack is the start of the last week of the Birmingham data.
 var heldBack = time.Date(2016, 12, 13, 0, 0, 0, 0, time.UTC)
 
+// calibSeeds is how many seeded runs the calibration target averages
+// (the first run is also reported alone).
+const calibSeeds = 5
+
+// holdoutAll runs Holdout on every series for the week from split, two
+// car parks at a time; series i uses seed (1, i).
+func holdoutAll(ss []Series, split time.Time, opt FitOptions) []HoldoutResult {
+	out := make([]HoldoutResult, len(ss))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				out[i] = Holdout(ss[i], split, opt, rand.New(rand.NewPCG(1, uint64(i))), calibSeeds-1)
+			}
+		}()
+	}
+	for i := range ss {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return out
+}
+
+// assessable: the car park has observations in the tested week and
+// before it.
+func assessable(s Series, r HoldoutResult) bool { return r.TestObs > 0 && len(s.Obs) > r.TestObs }
+
 // TestBirminghamHoldout fits every car park on all but the last week and
-// simulates the held-back week (one seeded run). It prints the MAE per
-// car park (bench/parking.md) and checks it against the values measured
-// when the model was written (a regression guard), and that at least 10
-// of the 28 car parks with training and test data are within 5 % of
-// capacity. The acceptance target of the issue (all within 5 %) is NOT
-// met: see bench/parking.md.
+// simulates the held-back week (calibSeeds seeded runs; the target is
+// the MAE of their mean). It prints the MAE per car park
+// (bench/parking.md) and guards the values measured when the model was
+// written. The acceptance target of the issue (every car park within 5
+// %) is NOT met: see bench/parking.md for which miss and why.
 func TestBirminghamHoldout(t *testing.T) {
 	if testing.Short() {
-		t.Skip("fits 30 car parks (about 20 s)")
+		t.Skip("fits and simulates 30 car parks (about 40 s)")
 	}
 	t.Parallel()
 	f, err := os.Open("testdata/birmingham_2016.csv")
@@ -32,34 +65,92 @@ func TestBirminghamHoldout(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("feed: %+v", rep)
 	if rep.AboveCapacity != 373 || rep.Duplicates != 216 || rep.BadRows != 12 {
 		t.Errorf("cleaning counts changed: %+v", rep)
 	}
+	res := holdoutAll(ss, heldBack, FitOptions{})
+	var b strings.Builder
+	b.WriteString("| car park | capacity | dwell (h) | test obs | forecast MAE % (no simulation) | MAE % one run | MAE % mean of 5 runs | <= 5 %? | MAE % corrected by the feed |\n|---|---|---|---|---|---|---|---|---|\n")
 	pass, assessed := 0, 0
 	var sum float64
-	for i, s := range ss {
-		r := Holdout(s, heldBack, FitOptions{}, rand.New(rand.NewPCG(1, uint64(i))), 0)
-		trained := len(s.Obs) > r.TestObs
-		t.Logf("%-18s cap %5d dwell %4.1f h fit-rmse %.3f test-obs %3d MAE %5.1f %% assimilated %4.1f %%", r.Code, r.Capacity, r.Dwell.MeanH, r.FitRMSE, r.TestObs, 100*r.MAE, 100*r.MAEAssim)
-		if r.TestObs == 0 || !trained {
+	for i, r := range res {
+		s := ss[i]
+		if !assessable(s, r) {
+			why := "no data in the held-back week"
+			if r.TestObs > 0 {
+				why = "all its data fall in the held-back week"
+			}
+			fmt.Fprintf(&b, "| %s | %d | - | %d | not assessable: %s | | | - | - |\n", r.Code, r.Capacity, r.TestObs, why)
 			continue
 		}
+		fm, _ := ForecastMAE(s, heldBack, FitOptions{})
+		ok := "no"
 		assessed++
-		sum += r.MAE
-		if r.MAE <= 0.05 {
+		sum += r.MAEMean
+		if r.MAEMean <= 0.05 {
 			pass++
+			ok = "yes"
 		}
+		fmt.Fprintf(&b, "| %s | %d | %.0f | %d | %.1f | %.1f | %.1f | %s | %.1f |\n", r.Code, r.Capacity, r.Dwell.MeanH, r.TestObs,
+			100*fm, 100*r.MAE, 100*r.MAEMean, ok, 100*r.MAEAssim)
 		if r.MAEAssim > 0.05 {
 			t.Errorf("%s: corrected by the feed, MAE %.3f", r.Code, r.MAEAssim)
 		}
-		if r.MAE > 0.13 || math.IsNaN(r.MAE) {
-			t.Errorf("%s: MAE %.3f", r.Code, r.MAE)
+		if r.MAEMean > 0.12 || math.IsNaN(r.MAEMean) {
+			t.Errorf("%s: MAE %.3f", r.Code, r.MAEMean)
 		}
 	}
-	t.Logf("%d of %d car parks within 5 %%, mean MAE %.1f %%", pass, assessed, 100*sum/float64(assessed))
-	if assessed != 28 || pass < 10 || sum/float64(assessed) > 0.065 {
-		t.Errorf("%d of %d within 5 %%", pass, assessed)
+	fmt.Fprintf(&b, "\n%d of %d assessable car parks within 5 %% (mean of %d runs); mean MAE %.2f %%.\n", pass, assessed, calibSeeds, 100*sum/float64(assessed))
+	t.Logf("\n%s", b.String())
+	if assessed != 28 || pass < 16 || sum/float64(assessed) > 0.056 {
+		t.Errorf("%d of %d within 5 %%, mean %.3f", pass, assessed, sum/float64(assessed))
+	}
+	if p := os.Getenv("PARKING_CALIB"); p != "" {
+		if err := os.WriteFile(p, []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestCalibrationValidation runs the whole calibration (fit and
+// simulate, mean of calibSeeds runs) on each of the last three training
+// weeks, each fitted only on the weeks before it, for the candidate
+// smoothness weights, and reports them beside the held-back week. It
+// takes minutes: set PARKING_CALIB_VALIDATION=path to run it and write
+// the table.
+func TestCalibrationValidation(t *testing.T) {
+	path := os.Getenv("PARKING_CALIB_VALIDATION")
+	if path == "" || testing.Short() {
+		t.Skip("set PARKING_CALIB_VALIDATION=path (minutes)")
+	}
+	ss := birmingham(t)
+	var b strings.Builder
+	b.WriteString("| smoothness | week | car parks | within 5 % | mean MAE % |\n|---|---|---|---|---|\n")
+	for _, smooth := range []float64{0.002, 0.02} {
+		for _, w := range append(validationWeeks(), heldBack) {
+			res := holdoutAll(ss, w, FitOptions{Smooth: smooth})
+			n, pass := 0, 0
+			var sum float64
+			for i, r := range res {
+				if !assessable(ss[i], r) {
+					continue
+				}
+				n++
+				sum += r.MAEMean
+				if r.MAEMean <= 0.05 {
+					pass++
+				}
+			}
+			label := w.Format("2006-01-02")
+			if w.Equal(heldBack) {
+				label += " (held back)"
+			}
+			fmt.Fprintf(&b, "| %g | %s | %d | %d | %.2f |\n", smooth, label, n, pass, 100*sum/float64(n))
+			t.Logf("smooth %g week %s: %d/%d, mean %.2f %%", smooth, label, pass, n, 100*sum/float64(n))
+		}
+	}
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
 	}
 }
 
@@ -84,15 +175,17 @@ func TestFitRecoversProfile(t *testing.T) {
 	for i, o := range occ {
 		s.Obs = append(s.Obs, Obs{Time: at[i], Occupancy: o, Capacity: 400})
 	}
-	p, rmse := Fit(s, start.AddDate(0, 0, 42), FitOptions{})
-	if rmse > 0.03 {
-		t.Fatalf("fit rmse %.3f", rmse)
-	}
-	for _, h := range []int{9, 12, 15} {
-		j := 2*SlotsPerDay + h*2 // Wednesday
-		got, want := p.ExpectedOccupancy(j), truth.ExpectedOccupancy(j)
-		if math.Abs(got-want) > 0.05*400 {
-			t.Errorf("%02d:00 expected occupancy %.0f, truth %.0f", h, got, want)
+	for _, opt := range []FitOptions{{}, {Forecast: ForecastOptions{Weeks: 3}}, {Targets: TargetsAllWeeks}} {
+		p, rmse := Fit(s, start.AddDate(0, 0, 42), opt)
+		if rmse > 0.03 {
+			t.Fatalf("%+v: fit rmse %.3f", opt, rmse)
+		}
+		for _, h := range []int{9, 12, 15} {
+			j := 2*SlotsPerDay + h*2 // Wednesday
+			got, want := p.ExpectedOccupancy(j), truth.ExpectedOccupancy(j)
+			if math.Abs(got-want) > 0.05*400 {
+				t.Errorf("%+v: %02d:00 expected occupancy %.0f, truth %.0f", opt, h, got, want)
+			}
 		}
 	}
 }
