@@ -4,12 +4,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strconv"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -19,78 +15,8 @@ import (
 	"citytwin/engine/feed"
 	"citytwin/engine/feed/codec"
 	"citytwin/engine/feed/device"
+	"citytwin/engine/feed/mqtt/mqtttest"
 )
-
-// mosquitto runs a Mosquitto broker on a free loopback port with its
-// configuration and persistence in dir.
-type mosquitto struct {
-	t    testing.TB
-	bin  string
-	conf string
-	port int
-	cmd  *exec.Cmd
-}
-
-func startMosquitto(t testing.TB) *mosquitto {
-	t.Helper()
-	bin, err := exec.LookPath("mosquitto")
-	if err != nil {
-		for _, p := range []string{"/usr/sbin/mosquitto", "/usr/local/sbin/mosquitto"} {
-			if _, err := os.Stat(p); err == nil {
-				bin = p
-			}
-		}
-	}
-	if bin == "" {
-		t.Skip("mosquitto not installed")
-	}
-	dir := t.TempDir()
-	m := &mosquitto{t: t, bin: bin, port: freePort(t), conf: filepath.Join(dir, "mosquitto.conf")}
-	conf := fmt.Sprintf("listener %d 127.0.0.1\nallow_anonymous true\npersistence true\npersistence_location %s/\n"+
-		"max_queued_messages 0\nmax_inflight_messages 0\nlog_dest none\nuser root\n", m.port, dir)
-	if err := os.WriteFile(m.conf, []byte(conf), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	m.start()
-	t.Cleanup(m.stop)
-	return m
-}
-
-func freePort(t testing.TB) int {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
-}
-
-func (m *mosquitto) url() string { return "tcp://127.0.0.1:" + strconv.Itoa(m.port) }
-
-func (m *mosquitto) start() {
-	m.cmd = exec.Command(m.bin, "-c", m.conf)
-	if err := m.cmd.Start(); err != nil {
-		m.t.Fatal(err)
-	}
-	for i := 0; i < 100; i++ { // up to 5 s for the port to open
-		if c, err := net.Dial("tcp", "127.0.0.1:"+strconv.Itoa(m.port)); err == nil {
-			c.Close()
-			return
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	m.t.Fatal("mosquitto did not start")
-}
-
-// stop ends the broker with SIGTERM, which makes it save its persistence.
-func (m *mosquitto) stop() {
-	if m.cmd == nil || m.cmd.Process == nil {
-		return
-	}
-	m.cmd.Process.Signal(syscall.SIGTERM)
-	m.cmd.Wait()
-	m.cmd = nil
-}
 
 // tally records what reached state.
 type tally struct {
@@ -224,16 +150,16 @@ func waitTokens(t *testing.T, tokens []paho.Token) {
 }
 
 func TestEndToEndMosquitto(t *testing.T) {
-	m := startMosquitto(t)
-	runEndToEnd(t, m.url(), nil, 1)
+	m := mqtttest.StartMosquitto(t)
+	runEndToEnd(t, m.URL(), nil, 1)
 }
 
 // TestEndToEndMosquittoShared: three subscriber connections share the
 // subscription; readings of a sensor may arrive out of order, and still
 // each is applied exactly once.
 func TestEndToEndMosquittoShared(t *testing.T) {
-	m := startMosquitto(t)
-	runEndToEnd(t, m.url(), nil, 3)
+	m := mqtttest.StartMosquitto(t)
+	runEndToEnd(t, m.URL(), nil, 3)
 }
 
 // TestEndToEndMosquittoRestart stops the broker after the first half of
@@ -241,10 +167,10 @@ func TestEndToEndMosquittoShared(t *testing.T) {
 // subscriber (CleanSession false, fixed client id) and Mosquitto's
 // persistence carry the queued messages across.
 func TestEndToEndMosquittoRestart(t *testing.T) {
-	m := startMosquitto(t)
-	runEndToEnd(t, m.url(), func() {
-		m.stop()
-		m.start()
+	m := mqtttest.StartMosquitto(t)
+	runEndToEnd(t, m.URL(), func() {
+		m.Stop()
+		m.Start()
 	}, 1)
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"citytwin/engine/feed"
 	"citytwin/engine/feed/codec"
+	"citytwin/engine/feed/mqtt/mqtttest"
 )
 
 // BenchmarkLoadEmbedded reports throughput and latency through the
@@ -24,7 +25,7 @@ func BenchmarkLoadEmbedded(b *testing.B) {
 
 // BenchmarkLoadMosquitto is BenchmarkLoadEmbedded through Mosquitto.
 func BenchmarkLoadMosquitto(b *testing.B) {
-	benchLoad(b, startMosquitto(b).url())
+	benchLoad(b, mqtttest.StartMosquitto(b).URL())
 }
 
 func benchLoad(b *testing.B, url string) {
