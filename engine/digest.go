@@ -25,6 +25,12 @@ func (d *digest) word(x uint64) {
 	d.B = bits.RotateLeft64((d.B+x)*mixB, 31) ^ d.A
 }
 
+// orderKey packs the tie-breaking fields of an event's order (phase,
+// source, the source's sequence number) into one word.
+func orderKey(ev *Event) uint64 {
+	return uint64(ev.Phase)<<56 | uint64(ev.Src)<<48 | ev.Seq&(1<<48-1)
+}
+
 func (d *digest) add(ev *Event) {
 	d.word(uint64(ev.Time))
 	d.word(orderKey(ev))

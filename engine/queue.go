@@ -1,271 +1,291 @@
 package engine
 
-import "slices"
+import (
+	"math"
+	"slices"
+)
 
-// queue is the pending-event set: a calendar queue (Brown 1988) laid out
-// for the cache. Each of the nb buckets has K event slots inline in one
-// flat array, sorted, holding the bucket's K smallest events; the rest of
-// a crowded bucket (many events at one time, say) spills to a sorted
-// overflow slice of its own. Keeping the events themselves in the calendar
-// (rather than keys into a slab) means a pop reads only the buckets it
-// scans, in order: one cache miss per event, on push. A key at
-// time t goes to bucket (t/width) mod nb; width is a power of two, so the
-// division is a shift.
+// queue is the pending-event set: a ladder queue (Tang, Goh and Thng 2005)
+// whose rungs have a bounded number of buckets, so that each pass that
+// spreads events over buckets writes to at most maxBuckets streams at
+// once and stays in cache, as a radix sort's passes do.
 //
-// Popping scans buckets from the current one, taking the first head that
-// falls in the current day; the scan walks contiguous memory. The number
-// of buckets follows the number of pending events and the width is
-// re-estimated from the spacing of the events near the front when the
-// calendar is resized. Push and pop are O(1) on average for the smooth
-// distributions of simulation workloads, and allocate nothing once the
-// calendar and its overflow slices have grown to their working sizes.
+// Three tiers hold the events, every event of a lower tier coming before
+// every event of a higher one:
 //
-// Brown, R. (1988). Calendar queues: a fast O(1) priority queue
-// implementation for the simulation event set problem. CACM 31(10).
+//   - bottom: a short sorted run (by the kernel's total order), popped
+//     from its head;
+//   - rungs: a stack of rungs, each dividing one time interval into equal
+//     buckets of unsorted events; rung k+1 divides the bucket of rung k
+//     that was taken last;
+//   - top: an unsorted list of the events at or after topStart.
+//
+// A push appends to top or to a bucket (a sequential write) unless its
+// time falls before the deepest rung's current bucket, when it is
+// inserted into bottom. When bottom runs dry, the deepest rung's next
+// bucket is sorted into bottom if it is small (or cannot be divided,
+// all its events sharing one microsecond), else spread over a new rung;
+// when every rung is spent, top is spread over a new first rung. Each
+// event is moved a few times (log base maxBuckets of the spread of the
+// pending times), each time by a streaming write, which is why this beats
+// a calendar queue once the pending events outgrow the cache: a calendar
+// writes each event to a random bucket of a table as large as the queue.
+// Nothing is allocated once the buckets have grown to their working
+// sizes: spent rungs keep their buckets for reuse.
+//
+// Tang, W. T., Goh, R. S. M. and Thng, I. L.-J. (2005). Ladder queue: an
+// O(1) priority queue structure for large-scale discrete event
+// simulation. ACM TOMACS 15(3), 175-204.
 type queue struct {
-	keys  []qkey  // nb*bucketK inline events
-	count []uint8 // inline events per bucket
-	over  []spill // per bucket overflow, sorted
-	mask  int64   // nb-1; nb is a power of two
-	width int64   // µs per bucket, a power of two
-	shift uint    // log2(width)
-	cur   int64   // current bucket
-	top   Time    // end (exclusive) of the current bucket's day
-	n     int
-	tmp   []qkey
+	bottom []Event // sorted; bottom[head:] are pending
+	head   int
+	rungs  []rung // rungs[:depth] are in use; the rest are kept for reuse
+	depth  int
+	top    []Event
+	// topStart is the first time that belongs to top; topMin and topMax
+	// bound the times in top.
+	topStart, topMin, topMax Time
+	n                        int
 }
 
-const bucketK = 3
-
-// qkey is a pending event kept in the calendar itself: no slab, so a pop
-// reads the bucket it scans and nothing else.
-type qkey = Event
-
-type spill struct {
-	keys []qkey
-	head int
+// rung divides [start, start+len(buckets)*width) into buckets; buckets
+// before cur have been taken.
+type rung struct {
+	start   Time
+	width   uint64
+	cur     int
+	nb      int
+	buckets [][]Event
 }
 
-const seqMask = 1<<48 - 1
-
-func orderKey(ev *Event) uint64 {
-	return uint64(ev.Phase)<<56 | uint64(ev.Src)<<48 | ev.Seq&seqMask
-}
-
-func (a *Event) less(b *Event) bool { return a.before(b) }
+const (
+	// maxBuckets bounds a rung's fan-out: 1024 write streams of one cache
+	// line each fit in L2.
+	maxBuckets = 1024
+	// bottomMax is the largest bucket sorted into bottom rather than
+	// divided further.
+	bottomMax = 48
+)
 
 // Len is the number of pending events.
 func (q *queue) Len() int { return q.n }
 
-func (q *queue) init(nb int, width int64, start Time) {
-	if cap(q.count) >= nb {
-		q.count = q.count[:nb]
-		q.keys = q.keys[:nb*bucketK]
-		q.over = q.over[:nb]
-	} else {
-		q.count = make([]uint8, nb)
-		q.keys = make([]qkey, nb*bucketK)
-		q.over = make([]spill, nb)
-	}
-	clear(q.count)
-	for i := range q.over {
-		q.over[i].keys, q.over[i].head = q.over[i].keys[:0], 0
-	}
-	q.mask = int64(nb - 1)
-	q.shift = 0
-	for int64(1)<<(q.shift+1) <= width {
-		q.shift++
-	}
-	q.width = int64(1) << q.shift
-	day := q.dayOf(start)
-	q.cur = day & q.mask
-	q.top = Time((day + 1) * q.width)
-}
+// curStart is the start time of the rung's current (first untaken)
+// bucket; it saturates at Never.
+func (r *rung) curStart() Time { return addSat(r.start, uint64(r.cur)*r.width) }
 
-// dayOf is the calendar day (bucket number before the modulo) of time t:
-// floor(t / width) by an arithmetic shift.
-func (q *queue) dayOf(t Time) int64 { return int64(t) >> q.shift }
+// addSat is t+d, saturating at Never.
+func addSat(t Time, d uint64) Time {
+	if d > uint64(Never-t) {
+		return Never
+	}
+	return t + Time(d)
+}
 
 // push adds ev (Seq already assigned).
 func (q *queue) push(ev Event) {
-	if q.count == nil {
-		q.init(16, int64(Second), ev.Time)
-	}
-	q.insert(ev)
 	q.n++
-	if q.n > 2*len(q.count) && len(q.count) < 1<<24 {
-		q.resize(2 * len(q.count))
-	}
-}
-
-func (q *queue) insert(k qkey) {
-	day := q.dayOf(k.Time)
-	if k.Time < q.top-Time(q.width) {
-		// Earlier than the current day (a message at the time of a clock
-		// that had moved on): move the calendar back, so that no pending
-		// event lies before the day being scanned.
-		q.cur = day & q.mask
-		q.top = Time((day + 1) * q.width)
-	}
-	b := int(day & q.mask)
-	inline := q.keys[b*bucketK : b*bucketK+bucketK]
-	c := int(q.count[b])
-	if c == bucketK {
-		if !k.less(&inline[c-1]) {
-			q.over[b].insert(k)
-			return
-		}
-		// k belongs inline: the largest inline key moves to the overflow,
-		// in front of everything there.
-		q.over[b].pushFront(inline[c-1])
-		c--
-	} else {
-		q.count[b]++
-	}
-	i := c
-	for i > 0 && k.less(&inline[i-1]) {
-		inline[i] = inline[i-1]
-		i--
-	}
-	inline[i] = k
-}
-
-func (s *spill) insert(k qkey) {
-	s.keys = append(s.keys, k)
-	i := len(s.keys) - 1
-	for i > s.head && k.less(&s.keys[i-1]) {
-		s.keys[i] = s.keys[i-1]
-		i--
-	}
-	s.keys[i] = k
-}
-
-func (s *spill) pushFront(k qkey) {
-	if s.head > 0 {
-		s.head--
-		s.keys[s.head] = k
+	if q.depth == 0 && q.head == len(q.bottom) {
+		// Nothing below top: top takes everything, its start follows.
+		q.toTop(ev)
 		return
 	}
-	s.keys = append(s.keys, qkey{})
-	copy(s.keys[1:], s.keys)
-	s.keys[0] = k
+	if ev.Time >= q.topStart {
+		q.toTop(ev)
+		return
+	}
+	for k := 0; k < q.depth; k++ {
+		r := &q.rungs[k]
+		if ev.Time >= r.curStart() {
+			b := int(uint64(ev.Time-r.start) / r.width)
+			r.buckets[b] = append(r.buckets[b], ev)
+			return
+		}
+	}
+	q.toBottom(ev)
 }
 
-func (s *spill) popFront() qkey {
-	k := s.keys[s.head]
-	s.head++
-	if s.head == len(s.keys) {
-		s.keys, s.head = s.keys[:0], 0
+func (q *queue) toTop(ev Event) {
+	if len(q.top) == 0 || ev.Time < q.topMin {
+		q.topMin = ev.Time
 	}
-	return k
+	if len(q.top) == 0 || ev.Time > q.topMax {
+		q.topMax = ev.Time
+	}
+	q.top = append(q.top, ev)
+	if q.depth == 0 && q.head == len(q.bottom) {
+		q.topStart = q.topMin
+	}
+}
+
+// toBottom inserts ev into the sorted bottom run. Events sharing a time
+// arrive in their order mostly, so the search starts from the end.
+func (q *queue) toBottom(ev Event) {
+	i := len(q.bottom)
+	for i > q.head && ev.before(&q.bottom[i-1]) {
+		i--
+	}
+	q.bottom = append(q.bottom, Event{})
+	copy(q.bottom[i+1:], q.bottom[i:])
+	q.bottom[i] = ev
+}
+
+// fill refills bottom from the rungs and top. It reports false when the
+// queue is empty.
+func (q *queue) fill() bool {
+	for q.head == len(q.bottom) {
+		if q.depth == 0 {
+			if len(q.top) == 0 {
+				return false
+			}
+			q.spreadTop()
+			continue
+		}
+		r := &q.rungs[q.depth-1]
+		for r.cur < r.nb && len(r.buckets[r.cur]) == 0 {
+			r.cur++
+		}
+		if r.cur == r.nb {
+			q.depth--
+			continue
+		}
+		b := r.buckets[r.cur]
+		bStart := r.curStart()
+		r.cur++
+		if len(b) <= bottomMax || r.width == 1 || sameTime(b) {
+			// The bucket becomes bottom; bottom's storage becomes the
+			// (taken) bucket's.
+			r.buckets[r.cur-1] = q.bottom[:0]
+			q.bottom, q.head = b, 0
+			sortEvents(q.bottom)
+			continue
+		}
+		// Divide the bucket over a new rung below r. The new rung's
+		// buckets are other arrays, so b can be read while they fill;
+		// r's bucket keeps b's storage, empty (it is taken).
+		r.buckets[r.cur-1] = b[:0]
+		q.spread(bStart, r.width, b)
+	}
+	return true
+}
+
+// spreadTop moves top into a new first rung.
+func (q *queue) spreadTop() {
+	span := uint64(q.topMax-q.topMin) + 1
+	q.spread(q.topMin, span, q.top)
+	q.top = q.top[:0]
+	r := &q.rungs[q.depth-1]
+	q.topStart = addSat(r.start, uint64(r.nb)*r.width)
+}
+
+// spread divides [start, start+span) into a new rung of up to maxBuckets
+// buckets and distributes evs over it.
+func (q *queue) spread(start Time, span uint64, evs []Event) {
+	nb := 1
+	for nb < len(evs) && nb < maxBuckets {
+		nb <<= 1
+	}
+	width := span / uint64(nb)
+	if span%uint64(nb) != 0 {
+		width++
+	}
+	width = max(width, 1)
+	if q.depth == len(q.rungs) {
+		q.rungs = append(q.rungs, rung{})
+	}
+	r := &q.rungs[q.depth]
+	q.depth++
+	r.start, r.width, r.cur, r.nb = start, width, 0, nb
+	for len(r.buckets) < nb {
+		r.buckets = append(r.buckets, nil)
+	}
+	for i := 0; i < nb; i++ {
+		r.buckets[i] = r.buckets[i][:0]
+	}
+	for i := range evs {
+		b := int(uint64(evs[i].Time-start) / width)
+		r.buckets[b] = append(r.buckets[b], evs[i])
+	}
+}
+
+func sameTime(evs []Event) bool {
+	for i := 1; i < len(evs); i++ {
+		if evs[i].Time != evs[0].Time {
+			return false
+		}
+	}
+	return true
+}
+
+func sortEvents(evs []Event) {
+	// Insertion sort for the short runs that are the rule; the library
+	// sort for a long run of events sharing a time.
+	if len(evs) > 64 {
+		slices.SortFunc(evs, cmpEvents)
+		return
+	}
+	for i := 1; i < len(evs); i++ {
+		e := evs[i]
+		j := i
+		for j > 0 && e.before(&evs[j-1]) {
+			evs[j] = evs[j-1]
+			j--
+		}
+		evs[j] = e
+	}
+}
+
+func cmpEvents(a, b Event) int {
+	if a.before(&b) {
+		return -1
+	}
+	if b.before(&a) {
+		return 1
+	}
+	return 0
 }
 
 // peekTime is the time of the next event; Never when empty.
 func (q *queue) peekTime() Time {
-	if q.n == 0 {
+	if !q.fill() {
 		return Never
 	}
-	return q.keys[q.find()*bucketK].Time
-}
-
-// find advances the calendar to the bucket holding the first event and
-// returns it. The queue must not be empty.
-func (q *queue) find() int {
-	nb := int64(len(q.count))
-	for i := int64(0); i < nb; i++ {
-		b := int(q.cur)
-		if q.count[b] > 0 && q.keys[b*bucketK].Time < q.top {
-			return b
-		}
-		q.cur = (q.cur + 1) & q.mask
-		q.top += Time(q.width)
-	}
-	// A whole year without an event in its day: jump to the earliest head.
-	best := -1
-	for b := range q.count {
-		if q.count[b] > 0 && (best < 0 || q.keys[b*bucketK].less(&q.keys[best*bucketK])) {
-			best = b
-		}
-	}
-	day := q.dayOf(q.keys[best*bucketK].Time)
-	q.cur = day & q.mask
-	q.top = Time((day + 1) * q.width)
-	return best
+	return q.bottom[q.head].Time
 }
 
 // pop removes and returns the first event. The queue must not be empty.
 func (q *queue) pop() Event {
-	b := q.find()
-	inline := q.keys[b*bucketK : b*bucketK+bucketK]
-	top := inline[0]
-	c := int(q.count[b])
-	copy(inline, inline[1:c])
-	if s := &q.over[b]; s.head < len(s.keys) {
-		inline[c-1] = s.popFront()
-	} else {
-		q.count[b]--
+	q.fill()
+	ev := q.bottom[q.head]
+	q.head++
+	if q.head == len(q.bottom) {
+		q.bottom, q.head = q.bottom[:0], 0
 	}
-	ev := top
 	q.n--
-	if q.n < len(q.count)/4 && len(q.count) > 16 {
-		q.resize(len(q.count) / 2)
-	}
 	return ev
-}
-
-// resize rebuilds the calendar with nb buckets and a width of three times
-// the mean spacing of the first events (Brown's rule), keeping the order.
-func (q *queue) resize(nb int) {
-	all := q.drainKeys(q.tmp[:0])
-	start := Time(0)
-	if len(all) > 0 {
-		start = all[0].Time
-	}
-	q.init(nb, spacing(all), start)
-	for _, k := range all {
-		q.insert(k)
-	}
-	q.tmp = all[:0]
-}
-
-// spacing estimates the bucket width from up to 64 keys at the front.
-func spacing(sorted []qkey) int64 {
-	k := min(len(sorted), 64)
-	if k < 2 {
-		return int64(Second)
-	}
-	span := int64(sorted[k-1].Time - sorted[0].Time)
-	return max(3*span/int64(k-1), 1)
-}
-
-// drainKeys appends every pending key to dst in dispatch order.
-func (q *queue) drainKeys(dst []qkey) []qkey {
-	for b, c := range q.count {
-		dst = append(dst, q.keys[b*bucketK:b*bucketK+int(c)]...)
-		s := &q.over[b]
-		dst = append(dst, s.keys[s.head:]...)
-	}
-	slices.SortFunc(dst, func(a, b qkey) int {
-		if a.less(&b) {
-			return -1
-		}
-		if b.less(&a) {
-			return 1
-		}
-		return 0
-	})
-	return dst
 }
 
 // events returns the pending events in dispatch order (for checkpoints);
 // it does not change the queue.
-func (q *queue) events() []Event { return q.drainKeys(nil) }
+func (q *queue) events() []Event {
+	out := make([]Event, 0, q.n)
+	out = append(out, q.bottom[q.head:]...)
+	for k := 0; k < q.depth; k++ {
+		r := &q.rungs[k]
+		for b := r.cur; b < r.nb; b++ {
+			out = append(out, r.buckets[b]...)
+		}
+	}
+	out = append(out, q.top...)
+	slices.SortFunc(out, cmpEvents)
+	return out
+}
 
 // reset empties the queue, keeping its storage.
 func (q *queue) reset() {
-	clear(q.count)
-	for i := range q.over {
-		q.over[i].keys, q.over[i].head = q.over[i].keys[:0], 0
-	}
+	q.bottom, q.head = q.bottom[:0], 0
+	q.depth = 0
+	q.top = q.top[:0]
+	q.topStart, q.topMin, q.topMax = math.MinInt64, 0, 0
 	q.n = 0
 }
