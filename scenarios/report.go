@@ -159,7 +159,17 @@ func cumulativeArrivals(ts []*record.Table) plotter.XYs {
 	return xy
 }
 
+// markdown writes the report without maps (see WriteReportMaps).
 func (c *Comparison) markdown(w io.Writer, charts []chart) error {
+	if err := c.markdownBody(w, charts); err != nil {
+		return err
+	}
+	c.markdownRuns(w)
+	return nil
+}
+
+// markdownBody writes the head of the report, the KPI table and the charts.
+func (c *Comparison) markdownBody(w io.Writer, charts []chart) error {
 	fmt.Fprintf(w, "# %s compared with %s\n\n", c.Variant.Name, c.Base.Name)
 	fmt.Fprintf(w, "Baseline `%s` (sha256 %.12s), variant `%s` (sha256 %.12s); %d replication(s) with paired seeds %v: replication r of both runs uses the same seed (common random numbers), so each difference is paired.\n\n",
 		c.Base.Path, c.Base.SHA256, c.Variant.Path, c.Variant.SHA256, len(c.Seeds), c.Seeds)
@@ -184,8 +194,12 @@ func (c *Comparison) markdown(w io.Writer, charts []chart) error {
 	for _, ch := range charts {
 		fmt.Fprintf(w, "\n## %s\n\n![%s](%s)\n", ch.title, ch.title, ch.file)
 	}
-	fmt.Fprintf(w, "\nRuns: `%s` and `%s` (first replication). Map data © OpenStreetMap contributors.\n", c.BaseRun.Dir, c.VariantRun.Dir)
 	return nil
+}
+
+// markdownRuns writes the report's last line: where the runs are.
+func (c *Comparison) markdownRuns(w io.Writer) {
+	fmt.Fprintf(w, "\nRuns: `%s` and `%s` (first replication). Map data © OpenStreetMap contributors.\n", c.BaseRun.Dir, c.VariantRun.Dir)
 }
 
 // describe renders a change for the report.

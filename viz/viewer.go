@@ -27,16 +27,7 @@ var ErrNoViewer = errors.New("viz: viewer program twin-viewer not found")
 // the working directory (into the user cache folder; the go build cache
 // makes later builds quick). log receives a note when it builds.
 func FindViewer(log io.Writer) (string, error) {
-	if p := os.Getenv("TWIN_VIEWER"); p != "" {
-		return p, nil
-	}
-	if exe, err := os.Executable(); err == nil {
-		p := filepath.Join(filepath.Dir(exe), "twin-viewer")
-		if st, err := os.Stat(p); err == nil && !st.IsDir() {
-			return p, nil
-		}
-	}
-	if p, err := exec.LookPath("twin-viewer"); err == nil {
+	if p, err := LookViewer(); err == nil {
 		return p, nil
 	}
 	root, ok := moduleRoot()
@@ -55,6 +46,26 @@ func FindViewer(log io.Writer) (string, error) {
 		return "", fmt.Errorf("%w: go build %s: %v", ErrNoViewer, ViewerPackage, err)
 	}
 	return out, nil
+}
+
+// LookViewer returns the path of an installed twin-viewer program:
+// $TWIN_VIEWER, else twin-viewer beside the running executable (bin/ after
+// make build), else on PATH. Unlike FindViewer it never builds one;
+// ErrNoViewer when there is none.
+func LookViewer() (string, error) {
+	if p := os.Getenv("TWIN_VIEWER"); p != "" {
+		return p, nil
+	}
+	if exe, err := os.Executable(); err == nil {
+		p := filepath.Join(filepath.Dir(exe), "twin-viewer")
+		if st, err := os.Stat(p); err == nil && !st.IsDir() {
+			return p, nil
+		}
+	}
+	if p, err := exec.LookPath("twin-viewer"); err == nil {
+		return p, nil
+	}
+	return "", ErrNoViewer
 }
 
 // moduleRoot finds the folder of the citytwin go.mod at or above the

@@ -1,12 +1,14 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
 
 	"citytwin/engine"
 	"citytwin/scenarios"
+	"citytwin/viz"
 )
 
 func init() { register(newCompareCmd) }
@@ -15,6 +17,7 @@ func newCompareCmd() *cobra.Command {
 	var (
 		out          string
 		replications int
+		maps         bool
 	)
 	cmd := &cobra.Command{
 		Use:   "compare BASE VARIANT",
@@ -22,7 +25,9 @@ func newCompareCmd() *cobra.Command {
 		Long: `compare runs BASE and VARIANT (usually a file that extends BASE) with common
 random numbers: replication r of both uses the seed BASE's seed + r. It writes
 DIR/report.md with the KPI table (baseline, variant, difference and its 95 %
-confidence interval over the replications) and charts of key time series, and
+confidence interval over the replications), charts of key time series and one
+map per model of the differences (variant - base, drawn by bin/twin-viewer at
+the time of the largest difference; under Xvfb when DISPLAY is unset), and
 keeps every run under DIR/base and DIR/variant. The same inputs give the same
 numbers on every rerun.`,
 		Example: `  twin compare scenarios/osterbro.yaml scenarios/osterbro-close-osterbrogade.yaml --replications 5 --out results/close
@@ -53,7 +58,13 @@ numbers on every rerun.`,
 				}
 				return err
 			}
-			path, err := c.WriteReport(out)
+			mo := scenarios.MapOptions{StartDisplay: viz.StartXvfb}
+			if maps {
+				mo.Viewer, mo.ViewerErr = viz.LookViewer()
+			} else {
+				mo.ViewerErr = errors.New("--maps=false")
+			}
+			path, err := c.WriteReportMaps(out, mo)
 			if err != nil {
 				return err
 			}
@@ -66,6 +77,7 @@ numbers on every rerun.`,
 		},
 	}
 	cmd.Flags().StringVar(&out, "out", "", "report folder (default results/compare-VARIANT)")
+	cmd.Flags().BoolVar(&maps, "maps", true, "draw a map of the differences per model with bin/twin-viewer (under Xvfb when DISPLAY is unset)")
 	cmd.Flags().IntVar(&replications, "replications", 1, "pairs of runs, seeds BASE's seed + 0..N-1")
 	return cmd
 }

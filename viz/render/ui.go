@@ -6,6 +6,7 @@ import (
 	"image"
 	"image/color"
 	"math"
+	"path/filepath"
 	"strings"
 
 	"github.com/hajimehoshi/ebiten/v2"
@@ -77,10 +78,17 @@ func (v *View) drawStatus(dst *ebiten.Image) {
 	s := fmt.Sprintf("%s  %s %s  %s x%g\nH: help", r.Manifest.Name, r.Start.Format("2006-01-02"), r.Clock(v.T), state, v.Speed)
 	if r.DiffBase != "" {
 		s = fmt.Sprintf("difference %s  %s %s\n%s: %s - %s", r.Manifest.Name, r.Start.Format("2006-01-02"), r.Clock(v.T),
-			viz.DiffLabel, r.Dir, r.DiffBase)
+			viz.DiffLabel, shortPath(r.Dir), shortPath(r.DiffBase))
 	}
 	panel(dst, margin, margin, textWidth(s)+margin, 2*lineH+4)
 	text(dst, s, margin+4, margin)
+}
+
+// shortPath is the last two elements of a folder path (e.g.
+// variant/seed-1), enough to tell the runs of a comparison apart.
+func shortPath(p string) string {
+	p = filepath.Clean(p)
+	return filepath.Join(filepath.Base(filepath.Dir(p)), filepath.Base(p))
 }
 
 func (v *View) drawLayers(dst *ebiten.Image) {
@@ -141,7 +149,10 @@ func (l legendRow) draw(dst *ebiten.Image, x, y int) {
 	}
 	text(dst, fmt.Sprintf("%s %s", l.set.Kind, m.Name), x+w+6, y)
 	scale := fmt.Sprintf("%s..%s %s", viz.FormatValue(m.Lo), viz.FormatValue(m.Hi), m.Unit)
-	if l.diff {
+	switch {
+	case l.diff && m.Hi == 0:
+		scale = "no difference, " + viz.DiffLabel
+	case l.diff:
 		scale = fmt.Sprintf("%s..+%s %s, %s", viz.FormatValue(m.Lo), viz.FormatValue(m.Hi), m.Unit, viz.DiffLabel)
 	}
 	text(dst, scale, x, y+lineH-2)
