@@ -45,7 +45,7 @@ type feedConfig struct {
 type mqttFeed struct {
 	Topic string `yaml:"topic"` // MQTT topic filter, e.g. city/+/senml
 	Codec string `yaml:"codec"` // senml, ngsild, tts or auto (default)
-	QoS   int    `yaml:"qos"`   // 0 or 1 (default 1)
+	QoS   *int   `yaml:"qos"`   // 0 or 1 (default 1)
 }
 
 // entityRef names a twin entity: the model and the entity's id in it.
@@ -106,8 +106,8 @@ func (fc *feedConfig) check(sc *Scenario, key string) error {
 		if fc.MQTT.Topic == "" {
 			return sc.fieldError(key+".mqtt.topic", "missing required field")
 		}
-		if fc.MQTT.QoS < 0 || fc.MQTT.QoS > 1 {
-			return sc.fieldError(key+".mqtt.qos", "want 0 or 1, got %d", fc.MQTT.QoS)
+		if q := fc.MQTT.QoS; q != nil && (*q < 0 || *q > 1) {
+			return sc.fieldError(key+".mqtt.qos", "want 0 or 1, got %d", *q)
 		}
 		if len(fc.Entities) == 0 {
 			return sc.fieldError(key+".entities", "a live feed needs its sensors' entities")

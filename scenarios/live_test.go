@@ -1,0 +1,211 @@
+package scenarios
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"citytwin/engine/feed"
+	"citytwin/engine/feed/codec"
+	"citytwin/engine/feed/mqtt"
+	"citytwin/engine/feed/mqtt/mqtttest"
+	"citytwin/engine/record"
+)
+
+// liveFeed is an MQTT feed of two sensors of car park 0 and an overlay
+// (the forks' what-if): 100 more spaces in every car park.
+const liveFeedYAML = `  - name: sensors
+    mqtt: {topic: city/+/senml, codec: senml, qos: 1}
+    entities:
+      garage-a: {model: parking, id: "0"}
+changes:
+  - {kind: add_capacity, car_park: "*", spaces: 100}
+`
+
+// publishReadings publishes n occupancy readings of garage-a, one a
+// simulated minute from the scenario start, at QoS 1, plus one reading
+// of an unknown sensor and one undecodable payload.
+func publishReadings(t *testing.T, url string, start time.Time, values []float64) {
+	t.Helper()
+	pub, err := mqtt.NewPublisher(mqtt.Config{Broker: url, ClientID: "test-devices", QoS: 1, CleanSession: true})
+	if err != nil {
+		t.Error(err)
+		return
+	}
+	defer pub.Close()
+	for i, v := range values {
+		us := start.Add(time.Duration(i+1) * time.Minute).UnixMicro()
+		p := codec.AppendSenML(nil, "garage-a:", us, codec.SenMLRecord{Name: feed.QtyOccupancy, Unit: "count", Value: v})
+		if err := pub.PublishWait("city/garage-a/senml", p); err != nil {
+			t.Error(err)
+		}
+	}
+	stranger := codec.AppendSenML(nil, "garage-x:", start.UnixMicro(), codec.SenMLRecord{Name: feed.QtyOccupancy, Value: 1})
+	for _, p := range [][]byte{stranger, []byte(`[{"bn":`)} {
+		if err := pub.PublishWait("city/garage-x/senml", p); err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+// runLive runs the small scenario live against broker ("" = embedded) at
+// 600x real time for 30 simulated minutes, forking every 10 minutes, with
+// the readings published once it is subscribed.
+func runLive(t *testing.T, broker string) (*LiveResult, string, string) {
+	sc, err := Load(smallFeedScenario(t, liveFeedYAML))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	auditPath := filepath.Join(out, "audit.jsonl")
+	audit, err := feed.OpenAudit(auditPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer audit.Close()
+	values := []float64{5, 9, 13}
+	done := make(chan struct{})
+	opt := LiveOptions{Out: out, Speed: 600, For: 30 * time.Minute, Publish: 5 * time.Minute,
+		ForkEvery: 10 * time.Minute, Horizon: 20 * time.Minute, Audit: audit, Operator: "tester",
+		MQTT: mqtt.Config{Broker: broker},
+		OnReady: func(url string) {
+			go func() { defer close(done); publishReadings(t, url, sc.StartTime, values) }()
+		}}
+	res, err := Live(context.Background(), sc, opt)
+	<-done
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res, out, auditPath
+}
+
+// checkLive checks what every live run must show: each message accounted
+// for, the readings in state, forks written and audited.
+func checkLive(t *testing.T, res *LiveResult, out, auditPath string) {
+	t.Helper()
+	if res.Messages != 5 {
+		t.Errorf("%d messages received, want 5", res.Messages)
+	}
+	k := kpiMap(res.Manifest.KPIs["feeds"])
+	if k["sensors.received"] != 5 || k["sensors.applied"] != 3 || k["sensors.quarantined.unknown_sensor"] != 1 || k["sensors.quarantined.decode"] != 1 {
+		t.Errorf("feed KPIs %v: want 5 received = 3 applied + 1 unknown sensor + 1 undecodable", k)
+	}
+	m, err := record.ReadManifest(out)
+	if err != nil || m.SimEnd != res.Manifest.SimEnd {
+		t.Fatalf("published manifest %+v, %v", m, err)
+	}
+	// The residual table: after each reading the car park held it.
+	resid, err := os.ReadFile(filepath.Join(out, "feed_residuals.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(resid)), "\n")
+	if len(lines) != 4 {
+		t.Fatalf("feed_residuals.csv:\n%s\nwant a header and 3 rows", resid)
+	}
+	for i, l := range lines[1:] {
+		f := strings.Split(l, ",")
+		if f[5] != f[7] || f[1] != "garage-a" {
+			t.Errorf("row %d %q: observed and after differ", i+1, l)
+		}
+	}
+	if len(res.Forks) == 0 {
+		t.Fatal("no fork")
+	}
+	for _, f := range res.Forks {
+		if f.Err != nil {
+			t.Errorf("fork at %v: %v", f.At, f.Err)
+			continue
+		}
+		fm, err := record.ReadManifest(f.Dir)
+		if err != nil {
+			t.Errorf("fork at %v: %v", f.At, err)
+			continue
+		}
+		want := res.Manifest.SimStart
+		st, _ := time.Parse(time.RFC3339, want)
+		if end := st.Add(f.At.Duration() + 20*time.Minute).Format(time.RFC3339); fm.SimEnd != end || !fm.Restored {
+			t.Errorf("fork at %v ends %s (restored %v), want %s", f.At, fm.SimEnd, fm.Restored, end)
+		}
+		if !strings.HasPrefix(f.Dir, filepath.Join(out, "forks")+string(filepath.Separator)) {
+			t.Errorf("fork dir %s not under OUT/forks", f.Dir)
+		}
+		// The overlay: car park 0 has 100 more spaces in the fork than in the mirror.
+		if mc, fc := capacityOf(t, out, 0), capacityOf(t, f.Dir, 0); fc != mc+100 {
+			t.Errorf("fork at %v: car park 0 has %d spaces, the mirror %d: want 100 more", f.At, fc, mc)
+		}
+	}
+	entries := readAudit(t, auditPath)
+	forks := 0
+	for _, e := range entries {
+		if e.Action == "fork" {
+			forks++
+			if e.Who != "tester" || e.Sim == "" || e.Detail["overlay"] == "" || e.Detail["dir"] == "" {
+				t.Errorf("audit entry %+v", e)
+			}
+		}
+	}
+	if forks != len(res.Forks) {
+		t.Errorf("%d forks audited, %d run", forks, len(res.Forks))
+	}
+}
+
+func readAudit(t *testing.T, path string) []feed.AuditEntry {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out []feed.AuditEntry
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		var e feed.AuditEntry
+		if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
+			t.Fatalf("audit line %q: %v", sc.Text(), err)
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+// TestLiveEmbedded: the live twin against its embedded broker.
+func TestLiveEmbedded(t *testing.T) {
+	res, out, audit := runLive(t, "")
+	if !strings.HasPrefix(res.BrokerURL, "tcp://127.0.0.1:") {
+		t.Errorf("broker %q", res.BrokerURL)
+	}
+	checkLive(t, res, out, audit)
+}
+
+// TestLiveMosquitto: the same against a real Mosquitto.
+func TestLiveMosquitto(t *testing.T) {
+	m := mqtttest.StartMosquitto(t)
+	res, out, audit := runLive(t, m.URL())
+	checkLive(t, res, out, audit)
+}
+
+// capacityOf reads facility f's capacity from a run's parking_facilities.csv.
+func capacityOf(t *testing.T, dir string, f int) int {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(dir, "parking_facilities.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(string(data), "\n")
+	head := strings.Split(lines[0], ",")
+	col := slices.Index(head, "capacity")
+	row := strings.Split(lines[1+f], ",")
+	n, err := strconv.Atoi(row[col])
+	if err != nil {
+		t.Fatalf("%s: capacity %q", dir, row[col])
+	}
+	return n
+}
