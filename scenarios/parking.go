@@ -1,9 +1,12 @@
 package scenarios
 
 import (
+	"fmt"
 	"io"
+	"os"
 	"strings"
 
+	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
 
 	"citytwin/engine"
@@ -24,6 +27,38 @@ type parkingConfig struct {
 	Sample              Duration `yaml:"sample"`  // occupancy series interval (default 5m)
 	Events              *bool    `yaml:"events"`  // keep the parking events table (default true)
 	Prefill             float64  `yaml:"prefill"` // share of bays occupied at the start (residents, long stays; default 0)
+	// CarParks is a car-park register (models/parking/doc.go describes
+	// its columns) that replaces the city's facilities of the kinds it
+	// lists, or with mode add adds to them: "car_parks: FILE.csv" or
+	// "car_parks: {file: FILE.csv, mode: add}".
+	CarParks carParksSource `yaml:"car_parks"`
+}
+
+// carParksSource is the car_parks key: a file name, or a mapping with
+// the file and the mode (replace, the default, or add).
+type carParksSource struct {
+	File string `yaml:"file"`
+	Mode string `yaml:"mode"`
+}
+
+// UnmarshalYAML reads a scalar file name or a {file, mode} mapping.
+func (c *carParksSource) UnmarshalYAML(node ast.Node) error {
+	if node.Type() != ast.MappingType {
+		c.File = strings.Trim(strings.TrimSpace(node.String()), `"'`)
+		return nil
+	}
+	var m struct {
+		File string `yaml:"file"`
+		Mode string `yaml:"mode"`
+	}
+	if err := yaml.NodeToValue(node, &m, yaml.Strict()); err != nil {
+		return err
+	}
+	if m.File == "" {
+		return NodeError(node, "car_parks: want a file")
+	}
+	c.File, c.Mode = m.File, m.Mode
+	return nil
 }
 
 // parkingModel adapts models/parking to the scenario: it is the model
@@ -59,7 +94,13 @@ func buildParking(env *Env, key string, node ast.Node) (engine.Model, error) {
 	st := env.Start
 	cfg.DayOffsetS = float64(st.Hour()*3600 + st.Minute()*60 + st.Second())
 	opt := parking.SupplyOptions{EstimateResidential: c.EstimateResidential == nil || *c.EstimateResidential}
-	m, err := parking.New(env.City, parking.SupplyFromCity(env.City, opt), cfg, nil)
+	fac := parking.SupplyFromCity(env.City, opt)
+	if c.CarParks.File != "" {
+		if fac, err = withRegister(env, key+".car_parks", c.CarParks, fac); err != nil {
+			return nil, err
+		}
+	}
+	m, err := parking.New(env.City, fac, cfg, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -67,6 +108,28 @@ func buildParking(env *Env, key string, node ast.Node) (engine.Model, error) {
 		return nil, err
 	}
 	return parkingModel{m}, nil
+}
+
+// withRegister reads the car-park register of the section and combines
+// it with the city's facilities.
+func withRegister(env *Env, key string, src carParksSource, fac []parking.Facility) ([]parking.Facility, error) {
+	mode, err := parking.ParseRegisterMode(src.Mode)
+	if err != nil {
+		return nil, env.Invalid(key+".mode", "%v", err)
+	}
+	f, err := os.Open(env.Scenario.Resolve(src.File))
+	if err != nil {
+		return nil, env.Invalid(key, "%v", err)
+	}
+	defer f.Close()
+	entries, err := parking.ReadRegister(f, src.File)
+	if err == nil {
+		var reg []parking.Facility
+		if reg, err = parking.PlaceRegister(env.City, entries, src.File); err == nil {
+			return parking.MergeRegister(fac, reg, mode), nil
+		}
+	}
+	return nil, fmt.Errorf("%w: %s: %v", ErrInvalid, env.Scenario.Position(key), err)
 }
 
 // parkingChanges applies the scenario's parking changes for the whole run;
