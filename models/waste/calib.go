@@ -219,6 +219,10 @@ func SiteRates(es []Emptying, fillAtMean float64) []float64 {
 	return out
 }
 
+// maxIntervalS is the longest interval Replay takes as one: longer ones
+// are gaps in the record (the Edinburgh record spans 67 days).
+const maxIntervalS = 70 * 86400
+
 // Replay plays the recorded emptying times on simulated litter baskets:
 // each site fills at fillAtMean / (its mean interval) of the bin per day,
 // scaled for each interval by (interval / mean interval)^-elasticity, by
@@ -238,6 +242,9 @@ func Replay(es []Emptying, fillAtMean, elasticity float64, seed uint64) FillStat
 		}
 		for i := 1; i < len(site); i++ {
 			dt := site[i].TimeS - site[i-1].TimeS
+			if dt > maxIntervalS {
+				continue // a gap in the record, not an interval
+			}
 			rateL := fillAtMean * 86400 / meanS * math.Pow(math.Max(dt, 60)/meanS, -elasticity) * BasketL
 			from := math.Mod(site[i-1].TimeS, 86400)
 			l := FillBetween(rng, Basket, rateL, from, from+dt)
