@@ -203,3 +203,12 @@ func (r *Router) TimeFrom(fromEdge EdgeID, out []float64) {
 		out[e] = r.s.get(EdgeID(e)) + r.w[fromEdge]
 	}
 }
+
+// Clone returns a router over the same graph, with the same weights and
+// the shared landmark tables, and search state of its own: clones route
+// concurrently, one per goroutine, and return the same paths as r.
+func (r *Router) Clone() *Router {
+	m := len(r.w)
+	return &Router{g: r.g, lm: r.lm, w: append([]float64(nil), r.w...), hScale: r.hScale, s: newSearch(m),
+		h: make([]float64, m), hStamp: make([]uint32, m)}
+}

@@ -101,3 +101,7 @@ func (r *CityRouter) Route(from, to int32, dst []int32) ([]int32, bool) {
 
 // SetWeights sets the edge costs (s); invalid costs are ignored.
 func (r *CityRouter) SetWeights(costS []float64) { _ = r.R.SetWeights(costS) }
+
+// Fork returns a router with the same weights and search state of its own,
+// for routing in parallel (Forker).
+func (r *CityRouter) Fork() Router { return &CityRouter{R: r.R.Clone()} }

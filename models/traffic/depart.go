@@ -58,6 +58,17 @@ func (t *Traffic) routeVehicle(i int32) bool {
 		return true
 	}
 	from, to := v.from[i], v.to[i]
+	if from != to && t.router != nil {
+		if route, found, batched := t.takeBatched(i); batched {
+			if !found {
+				return false
+			}
+			v.rCur[i] = int32(len(t.arena))
+			t.arena = append(t.arena, route...)
+			v.rEnd[i] = int32(len(t.arena))
+			return true
+		}
+	}
 	var ok bool
 	if from == to {
 		t.routeBuf, ok = append(t.routeBuf[:0], from), true

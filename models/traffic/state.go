@@ -148,6 +148,7 @@ func (t *Traffic) LoadState(r io.Reader) error {
 	if t.router != nil && t.cfg.RerouteS > 0 {
 		t.router.SetWeights(t.weights) // the router routes on the weights last set
 	}
+	t.weightsGen++
 	x := st.V
 	t.v = vehicles{id: x.ID, state: x.State, edge: x.Edge, lane: x.Lane, pos: x.Pos, speed: x.Speed, length: x.Length,
 		factor: x.Factor, rCur: x.RCur, rEnd: x.REnd, turnLo: x.TurnLo, turnHi: x.TurnHi, turnV: x.TurnV,

@@ -151,6 +151,8 @@ type Traffic struct {
 	emergency  int64
 	routeBuf   []int32
 	weights    []float64
+	weightsGen uint64     // counts the router's weight changes (SetWeights)
+	batch      routeBatch // routes computed ahead, on all cores
 	onArrive   func(veh int32, edge int32, travelS float64)
 	lastReport float64
 }

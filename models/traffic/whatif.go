@@ -122,6 +122,7 @@ func (t *Traffic) reroute() {
 		}
 	}
 	t.router.SetWeights(t.weights)
+	t.weightsGen++
 	v := &t.v
 	for i := range v.state {
 		if v.state[i] != stateRunning && v.state[i] != stateWaiting {

@@ -32,9 +32,9 @@
 //     more commercial core and a lower, more residential edge.
 //   - Facilities. Car parks (amenity=parking with capacity), EV chargers
 //     (amenity=charging_station, two Type 2 sockets), waste baskets and
-//     recycling points, distribution substations (power=substation) on a
-//     regular grid of blocks, a transmission substation, a water works and
-//     a water tower.
+//     recycling points, secondary (MV/LV) and a few primary substations
+//     (power=substation) on a regular grid of blocks, a transmission
+//     substation, a water works and a water tower.
 //
 // Everything is drawn from rand.New(rand.NewPCG(Seed, stream)) with one
 // stream per concern, so the same Options give the same file byte for

@@ -9,13 +9,16 @@ import (
 )
 
 // Facility spacing, in blocks of the lattice: a car park every carParkEvery
-// blocks in each direction, a substation every substationEvery, a
-// recycling point every recyclingEvery; chargers on chargerShare of the
+// blocks in each direction; a secondary substation (MV/LV,
+// substation=minor_distribution) every substationEvery, of which every
+// primaryEvery-th in each direction is a primary one (substation=distribution,
+// 132/10 kV); a recycling point every recyclingEvery; chargers on chargerShare of the
 // blocks; a waste basket at the south side of every block and at the north
 // side of half of them.
 const (
 	carParkEvery    = 4
-	substationEvery = 4
+	substationEvery = 3
+	primaryEvery    = 5
 	recyclingEvery  = 5
 	chargerShare    = 0.2
 )
@@ -93,7 +96,11 @@ func (b *builder) blockFacilities(bl block, r float64, rng *rand.Rand) {
 		b.stats.Recycling++
 	}
 	if bl.i%substationEvery == 0 && bl.j%substationEvery == 0 {
-		b.point(towards(bl.centre, bl.sw, 12), "power", "substation", "substation", "distribution", "voltage", "10000;400")
+		kind, voltage := "minor_distribution", "10000;400"
+		if bl.i%(substationEvery*primaryEvery) == 0 && bl.j%(substationEvery*primaryEvery) == 0 {
+			kind, voltage = "distribution", "132000;10000"
+		}
+		b.point(towards(bl.centre, bl.sw, 12), "power", "substation", "substation", kind, "voltage", voltage)
 		b.stats.Substations++
 	}
 }
