@@ -31,6 +31,10 @@ type gridConfig struct {
 	KWhPerM2 map[string]float64 `yaml:"kwh_per_m2"`
 	// LoadGrowth multiplies every building load (what-if; default 1).
 	LoadGrowth float64 `yaml:"load_growth"`
+	// Assumptions of the synthesis (citygrid.Params), defaulting to its
+	// documented values.
+	PowerFactor    float64 `yaml:"power_factor"`
+	SecondaryCellM float64 `yaml:"secondary_cell_m"`
 }
 
 // gridModel runs the city's synthesized distribution grid as a quasi-static
@@ -104,6 +108,16 @@ func buildGrid(env *Env, key string, node ast.Node) (engine.Model, error) {
 	for use, v := range c.KWhPerM2 {
 		p.KWhPerM2[use] = v
 	}
+	if c.PowerFactor != 0 {
+		if c.PowerFactor <= 0 || c.PowerFactor > 1 {
+			return nil, env.Invalid(key+".power_factor", "want a value in (0, 1], got %v", c.PowerFactor)
+		}
+		p.PowerFactor = c.PowerFactor
+	}
+	if c.SecondaryCellM < 0 {
+		return nil, env.Invalid(key+".secondary_cell_m", "must not be negative")
+	}
+	p.SecondaryCellM = cmp.Or(c.SecondaryCellM, p.SecondaryCellM)
 	syn, err := citygrid.Synthesize(env.City, p)
 	if err != nil {
 		return nil, env.Invalid(key, "%v", err)

@@ -1,10 +1,15 @@
 package scenarios
 
 import (
+	"encoding/csv"
+	"errors"
 	"fmt"
+	"io"
 	"math"
 	"math/rand/v2"
 	"os"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/goccy/go-yaml/ast"
@@ -32,6 +37,14 @@ type trafficConfig struct {
 		// time-of-day profile (traffic.BuildingDemand), scaled by this
 		// factor (1 = the documented full demand; 0 = off).
 		Buildings float64 `yaml:"buildings"`
+		// The assumptions of the building demand (traffic.BuildingDemand),
+		// each defaulting to its documented value; Counts, a CSV of
+		// recorded hourly counts (hour,count), replaces Profile by their
+		// shape.
+		TripsPerHomeM2 *float64  `yaml:"trips_per_home_m2"`
+		HomeWorkShare  *float64  `yaml:"home_work_share"`
+		Profile        []float64 `yaml:"profile"`
+		Counts         string    `yaml:"counts"`
 	} `yaml:"demand"`
 }
 
@@ -46,6 +59,7 @@ type trafficModel struct {
 	c       trafficConfig
 	whatIfs []traffic.WhatIf
 	scale   float64 // demand factor of scale_demand changes (1 = none)
+	bd      traffic.BuildingDemand
 	*traffic.Model
 }
 
@@ -77,6 +91,9 @@ func buildTraffic(env *Env, key string, node ast.Node) (engine.Model, error) {
 		return nil, err
 	}
 	m := &trafficModel{env: env, cfg: cfg, net: net, c: c, scale: 1}
+	if m.bd, err = buildingDemand(env, key+".demand", c); err != nil {
+		return nil, err
+	}
 	if err := m.changes(env); err != nil {
 		return nil, err
 	}
@@ -115,7 +132,7 @@ func (m *trafficModel) Init(s *engine.Sim, id engine.ModelID) error {
 		rng := s.Stream("traffic/buildings")
 		for day := 0.0; day*86400 < end; day++ {
 			from, to := math.Max(sinceMidnight-day*86400, 0), math.Min(end-day*86400, 86400)
-			for _, tr := range traffic.DefaultBuildingDemand().Trips(m.env.City, from, to, f, rng) {
+			for _, tr := range m.bd.Trips(m.env.City, from, to, f, rng) {
 				tr.DepartS += day*86400 - sinceMidnight
 				trips = append(trips, tr)
 			}
@@ -215,4 +232,107 @@ func scaleTrips(trips []traffic.TripLL, f float64, rng *rand.Rand) []traffic.Tri
 		out = append(out, tr)
 	}
 	return out
+}
+
+// buildingDemand is the documented building demand with the section's
+// replacements of its assumptions.
+func buildingDemand(env *Env, key string, c trafficConfig) (traffic.BuildingDemand, error) {
+	d := traffic.DefaultBuildingDemand()
+	if v := c.Demand.TripsPerHomeM2; v != nil {
+		if *v < 0 {
+			return d, env.Invalid(key+".trips_per_home_m2", "must not be negative")
+		}
+		d.TripsPerHomeM2 = *v
+	}
+	if v := c.Demand.HomeWorkShare; v != nil {
+		if *v < 0 || *v > 1 {
+			return d, env.Invalid(key+".home_work_share", "want a share between 0 and 1, got %v", *v)
+		}
+		d.HomeWorkShare = *v
+	}
+	if c.Demand.Profile != nil {
+		if err := setProfile(&d, c.Demand.Profile); err != nil {
+			return d, env.Invalid(key+".profile", "%v", err)
+		}
+	}
+	if c.Demand.Counts != "" {
+		path := env.Scenario.Resolve(c.Demand.Counts)
+		counts, err := readHourlyCounts(path)
+		if err == nil {
+			err = setProfile(&d, counts[:])
+		}
+		if err != nil {
+			return d, env.Invalid(key+".counts", "%v", err)
+		}
+	}
+	return d, nil
+}
+
+// setProfile replaces the departure profile: 24 non-negative weights, not
+// all zero.
+func setProfile(d *traffic.BuildingDemand, p []float64) error {
+	if len(p) != 24 {
+		return fmt.Errorf("want 24 hourly values, got %d", len(p))
+	}
+	var sum float64
+	for h, v := range p {
+		if v < 0 || math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Errorf("hour %d: want a non-negative number, got %v", h, v)
+		}
+		sum += v
+	}
+	if sum == 0 {
+		return errors.New("all hours are zero")
+	}
+	copy(d.Profile[:], p)
+	return nil
+}
+
+// readHourlyCounts reads the counts file at path (readCounts).
+func readHourlyCounts(path string) ([24]float64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return [24]float64{}, err
+	}
+	defer f.Close()
+	return readCounts(f, path)
+}
+
+// readCounts sums a CSV of recorded counts by hour of day: a header with
+// the columns hour (0-23) and count (vehicles), other columns ignored,
+// several rows per hour (days, detectors) added up. path names the file
+// in errors.
+func readCounts(in io.Reader, path string) ([24]float64, error) {
+	var out [24]float64
+	r := csv.NewReader(in)
+	r.FieldsPerRecord = -1
+	header, err := r.Read()
+	if err != nil {
+		return out, fmt.Errorf("%s: header: %w", path, err)
+	}
+	hourCol, countCol := slices.Index(header, "hour"), slices.Index(header, "count")
+	if hourCol < 0 || countCol < 0 {
+		return out, fmt.Errorf("%s: want columns hour and count, got %v", path, header)
+	}
+	for line := 2; ; line++ {
+		rec, err := r.Read()
+		if err == io.EOF {
+			return out, nil
+		}
+		if err != nil {
+			return out, fmt.Errorf("%s: %w", path, err)
+		}
+		if len(rec) <= max(hourCol, countCol) {
+			return out, fmt.Errorf("%s: line %d: too few fields", path, line)
+		}
+		h, err1 := strconv.Atoi(strings.TrimSpace(rec[hourCol]))
+		n, err2 := strconv.ParseFloat(strings.TrimSpace(rec[countCol]), 64)
+		if err1 != nil || h < 0 || h > 23 {
+			return out, fmt.Errorf("%s: line %d: hour: want 0..23, got %q", path, line, rec[hourCol])
+		}
+		if err2 != nil || n < 0 || math.IsNaN(n) || math.IsInf(n, 0) {
+			return out, fmt.Errorf("%s: line %d: count: want a non-negative number, got %q", path, line, rec[countCol])
+		}
+		out[h] += n
+	}
 }

@@ -15,14 +15,23 @@ import (
 	"citytwin/engine"
 	"citytwin/engine/record"
 	"citytwin/models/water"
+	"citytwin/models/water/synth"
 )
 
 func init() { registerModel("water", buildWater) }
 
 // waterConfig is the scenario's models.water section.
 type waterConfig struct {
-	INP     string `yaml:"inp"` // EPANET network, relative to the scenario
-	Quality *bool  `yaml:"quality"`
+	INP string `yaml:"inp"` // EPANET network, relative to the scenario
+	// Synthesize lays a network under the city's streets instead of
+	// reading one (models/water/synth; its keys are synth.Params' yaml
+	// names, each defaulting to the documented value).
+	Synthesize ast.Node `yaml:"synthesize"`
+	// Coordinates says how to read the .inp's coordinates: "fit" (the
+	// default) places them by Place; "lonlat" takes them as longitude and
+	// latitude (as twin init writes them).
+	Coordinates string `yaml:"coordinates"`
+	Quality     *bool  `yaml:"quality"`
 	// Place puts the network's coordinates into the city: the centre of
 	// their bounding box goes to (lon, lat) and its larger side becomes
 	// width_m metres. Default: the centre of the city's roads, 80 % of
@@ -89,12 +98,9 @@ func buildWater(env *Env, key string, node ast.Node) (engine.Model, error) {
 	if err := env.Decode(node, &c); err != nil {
 		return nil, err
 	}
-	if c.INP == "" {
-		return nil, env.Invalid(key+".inp", "missing required field")
-	}
-	net, err := water.Load(env.Scenario.Resolve(c.INP))
+	net, lonlat, err := waterNetwork(env, key, &c)
 	if err != nil {
-		return nil, env.Invalid(key+".inp", "%v", err)
+		return nil, err
 	}
 	opt := water.DefaultSimOptions()
 	opt.Duration = int64(env.Scenario.Duration.D.Seconds())
@@ -122,6 +128,9 @@ func buildWater(env *Env, key string, node ast.Node) (engine.Model, error) {
 		return nil, err
 	}
 	m.lonlat = placeNetwork(env, net, c.Place)
+	if lonlat {
+		m.lonlat = nodeLonLat(net)
+	}
 	m.lastPumpKW = make([]float64, len(net.Links))
 	m.pumpAt = make([]int64, len(net.Links))
 	for k, l := range net.Links {
@@ -133,6 +142,57 @@ func buildWater(env *Env, key string, node ast.Node) (engine.Model, error) {
 		}
 	}
 	return m, nil
+}
+
+// waterNetwork reads the scenario's .inp or synthesizes a network from the
+// city; lonlat is true when the node coordinates are lon/lat.
+func waterNetwork(env *Env, key string, c *waterConfig) (net *water.Network, lonlat bool, err error) {
+	switch c.Coordinates {
+	case "", "fit":
+	case "lonlat":
+		lonlat = true
+	default:
+		return nil, false, env.Invalid(key+".coordinates", "want fit or lonlat, got %q", c.Coordinates)
+	}
+	switch {
+	case c.INP != "" && c.Synthesize != nil:
+		return nil, false, env.Invalid(key+".synthesize", "give inp or synthesize, not both")
+	case c.Synthesize != nil:
+		p := synth.DefaultParams()
+		if err := env.Decode(c.Synthesize, &p); err != nil {
+			return nil, false, err
+		}
+		r, err := synth.Synthesize(env.City, p)
+		if err != nil {
+			return nil, false, env.Invalid(key+".synthesize", "%v", err)
+		}
+		return r.Net, true, nil
+	case c.INP == "":
+		return nil, false, env.Invalid(key+".inp", "missing required field (or give synthesize)")
+	}
+	net, err = water.Load(env.Scenario.Resolve(c.INP))
+	if err != nil {
+		return nil, false, env.Invalid(key+".inp", "%v", err)
+	}
+	return net, lonlat, nil
+}
+
+// nodeLonLat takes the network's coordinates as lon/lat; a node without
+// coordinates is put at its first neighbour's.
+func nodeLonLat(net *water.Network) []orb.Point {
+	out := make([]orb.Point, len(net.Nodes))
+	for i, n := range net.Nodes {
+		out[i] = orb.Point{n.X, n.Y}
+	}
+	for _, l := range net.Links {
+		if !net.Nodes[l.N1].HasXY {
+			out[l.N1] = out[l.N2]
+		}
+		if !net.Nodes[l.N2].HasXY {
+			out[l.N2] = out[l.N1]
+		}
+	}
+	return out
 }
 
 // placeNetwork maps the network's coordinates into the city.

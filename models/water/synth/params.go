@@ -2,22 +2,25 @@ package synth
 
 // Params are the assumptions of the synthesis (see the package doc for
 // their sources); DefaultParams gives the documented values.
+//
+// The yaml names are the keys of a scenario's models.water.synthesize
+// section (scenarios/water.go).
 type Params struct {
-	MergeM             float64            // road nodes closer than this merge into one junction, m
-	M2PerResident      float64            // residential floor area per resident, m²
-	LitresPerPersonDay float64            // household consumption, l per person and day
-	LitresPerM2Day     map[string]float64 // non-residential consumption by building use, l per m² floor area and day
-	LossShare          float64            // non-revenue water added to the billed demand, fraction
-	Pattern            []float64          // 24 hourly demand multipliers from 00:00, mean 1
-	RoughnessC         float64            // Hazen-Williams C of the mains
-	DesignVelocity     float64            // velocity a pipe is first sized for at peak flow, m/s
-	MinDiameterMM      float64            // smallest main (fire flow), mm
-	Diameters          []float64          // standard inner diameters to choose from, mm, ascending
-	MinPressureM       float64            // lowest pressure allowed at peak demand, m
-	MaxPressureM       float64            // highest pressure allowed, m
-	PumpHeadM          float64            // pump head at the peak flow (water works sources), m
-	TowerHeadM         float64            // water level above ground of a water tower source, m
-	MaxIterations      int                // sizing rounds with the hydraulic solver
+	MergeM             float64            `yaml:"merge_m"`               // road nodes closer than this merge into one junction, m
+	M2PerResident      float64            `yaml:"m2_per_resident"`       // residential floor area per resident, m²
+	LitresPerPersonDay float64            `yaml:"litres_per_person_day"` // household consumption, l per person and day
+	LitresPerM2Day     map[string]float64 `yaml:"litres_per_m2_day"`     // non-residential consumption by building use, l per m² floor area and day
+	LossShare          float64            `yaml:"loss_share"`            // non-revenue water added to the billed demand, fraction
+	Pattern            []float64          `yaml:"pattern"`               // 24 hourly demand multipliers from 00:00, mean 1
+	RoughnessC         float64            `yaml:"roughness_c"`           // Hazen-Williams C of the mains
+	DesignVelocity     float64            `yaml:"design_velocity_m_s"`   // velocity a pipe is first sized for at peak flow, m/s
+	MinDiameterMM      float64            `yaml:"min_diameter_mm"`       // smallest main (fire flow), mm
+	Diameters          []float64          `yaml:"diameters_mm"`          // standard inner diameters to choose from, mm, ascending
+	MinPressureM       float64            `yaml:"min_pressure_m"`        // lowest pressure allowed at peak demand, m
+	MaxPressureM       float64            `yaml:"max_pressure_m"`        // highest pressure allowed, m
+	PumpHeadM          float64            `yaml:"pump_head_m"`           // pump head at the peak flow (water works sources), m
+	TowerHeadM         float64            `yaml:"tower_head_m"`          // water level above ground of a water tower source, m
+	MaxIterations      int                `yaml:"max_sizing_rounds"`     // sizing rounds with the hydraulic solver
 }
 
 // DefaultParams returns the documented defaults.

@@ -61,5 +61,5 @@ func (s Source) Gap(c *city.City) string {
 		return ""
 	}
 	ll := c.Proj.ToLonLat(s.XY)
-	return fmt.Sprintf("no water works or water tower tagged: synthetic reservoir and pump at the demand centre (%.5f, %.5f)", ll[0], ll[1])
+	return fmt.Sprintf("water: no water works or water tower tagged: synthetic reservoir and pump at the demand centre (%.5f, %.5f)", ll[0], ll[1])
 }

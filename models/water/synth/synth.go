@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 
 	"citytwin/models/city"
 	"citytwin/models/water"
@@ -104,6 +105,12 @@ func (p Params) check() error {
 		return errors.New("synth: floor area per resident must be positive")
 	case p.MinPressureM >= p.MaxPressureM:
 		return errors.New("synth: minimum pressure must be below the maximum")
+	case p.PumpHeadM <= p.MinPressureM || p.TowerHeadM <= p.MinPressureM:
+		return errors.New("synth: pump and tower heads must exceed the minimum pressure")
+	case p.LitresPerPersonDay < 0 || p.LossShare < 0 || p.MaxIterations < 1:
+		return errors.New("synth: consumption and losses must not be negative, sizing rounds at least 1")
+	case !slices.IsSorted(p.Diameters) || p.Diameters[0] <= 0:
+		return errors.New("synth: diameters must be positive and ascending")
 	}
 	return nil
 }
