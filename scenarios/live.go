@@ -40,6 +40,9 @@ type LiveOptions struct {
 	Version  string
 	// OnReady is called once subscribed, with the broker's URL (tests).
 	OnReady func(brokerURL string)
+	// OnPublish is called after each write of the mirror's results
+	// (twin live --view starts the viewer on the first).
+	OnPublish func(dir string)
 }
 
 // LiveResult is what a live run did.
@@ -257,31 +260,33 @@ func (mr *mirror) loop(ctx context.Context, opt LiveOptions, fk *forker) error {
 	if every > 0 {
 		nextFork = mr.sim.Now() + every
 	}
+	if err := mr.publishNotify(opt); err != nil {
+		return err
+	}
 	mr.sim.Pace(ctx, opt.Speed)
 	defer mr.sim.Pace(ctx, 0)
 	for mr.sim.Now() < end {
 		if err := mr.sim.RunUntil(min(mr.sim.Now()+liveDrain, end)); err != nil {
 			return err
 		}
-		now := mr.sim.Now()
-		forkNow := false
+		now, why := mr.sim.Now(), ""
 		select {
 		case <-opt.ForkNow:
-			forkNow = true
+			why = "request"
 		default:
 		}
 		if nextFork >= 0 && now >= nextFork {
-			forkNow = true
+			why = cmpOr(why, "schedule")
 			nextFork += every
 		}
-		if forkNow {
-			if err := fk.fork(mr.sim, "schedule"); err != nil {
+		if why != "" {
+			if err := fk.fork(mr.sim, why); err != nil {
 				return err
 			}
 		}
 		if now >= nextPublish {
 			nextPublish += publish
-			if _, err := mr.publish(opt.Version); err != nil {
+			if err := mr.publishNotify(opt); err != nil {
 				return err
 			}
 		}
@@ -300,6 +305,17 @@ func (mr *mirror) publish(version string) (*record.Manifest, error) {
 		return nil, err
 	}
 	return m, nil
+}
+
+// publishNotify publishes and tells opt.OnPublish.
+func (mr *mirror) publishNotify(opt LiveOptions) error {
+	if _, err := mr.publish(opt.Version); err != nil {
+		return err
+	}
+	if opt.OnPublish != nil {
+		opt.OnPublish(mr.dir)
+	}
+	return nil
 }
 
 // manifestOf is the manifest of a live Sim (no wall time: live runs have none to compare).
