@@ -30,10 +30,11 @@ type Model struct {
 	byID   map[string]int32
 	depot  city.EdgeID
 	router *city.Router
-	// timeS[i*(n+1)+j] is the free-flow driving time from point i to
-	// point j, s (point 0 the depot, point b+1 bin b): from the end of i's
-	// edge to the end of j's.
-	timeS []float64
+	// timeS[i][j] is the free-flow driving time from point i to point j,
+	// s (point 0 the depot, point b+1 bin b): from the end of i's edge to
+	// the end of j's. Rows are filled on first use (timeRow).
+	timeS [][]float64
+	all   []float64
 
 	sim       *engine.Sim
 	id        engine.ModelID
@@ -73,7 +74,7 @@ func New(c *city.City, bins []Bin, cfg Config) (*Model, error) {
 		return nil, err
 	}
 	m.router = city.NewRouter(c.Roads)
-	m.buildMatrix()
+	m.timeS = make([][]float64, len(bins)+1)
 	return m, nil
 }
 
@@ -109,28 +110,34 @@ func (m *Model) pointEdge(p int) city.EdgeID {
 	return m.bins[p-1].Edge
 }
 
-// buildMatrix fills timeS with one one-to-all search per point:
-// O(P (E+T) log E) for P points.
-func (m *Model) buildMatrix() {
+// timeRow returns the free-flow driving times from point i to every
+// point, computing them on first use by one one-to-all search
+// (O((E+T) log E)); a run computes only the rows of the bins it routes.
+func (m *Model) timeRow(i int) []float64 {
+	if m.timeS[i] != nil {
+		return m.timeS[i]
+	}
 	g := m.city.Roads
 	n := len(m.bins) + 1
-	m.timeS = make([]float64, n*n)
-	all := make([]float64, g.NumEdges())
-	for i := range n {
-		from := m.pointEdge(i)
-		m.router.TimeFrom(from, all)
-		for j := range n {
-			to := m.pointEdge(j)
-			t := 0.0
-			if to != from {
-				t = all[to] - g.FreeFlowS(from)
-				if math.IsInf(t, 0) || math.IsNaN(t) {
-					t = 1e6 // unreachable: never chosen while another way exists
-				}
-			}
-			m.timeS[i*n+j] = t
-		}
+	if m.all == nil {
+		m.all = make([]float64, g.NumEdges())
 	}
+	from := m.pointEdge(i)
+	m.router.TimeFrom(from, m.all)
+	row := make([]float64, n)
+	for j := range n {
+		to := m.pointEdge(j)
+		if to == from {
+			continue
+		}
+		t := m.all[to] - g.FreeFlowS(from)
+		if math.IsInf(t, 0) || math.IsNaN(t) {
+			t = 1e6 // unreachable: never chosen while another way exists
+		}
+		row[j] = t
+	}
+	m.timeS[i] = row
+	return row
 }
 
 // Name is "waste".
@@ -155,12 +162,14 @@ func (m *Model) Init(s *engine.Sim, id engine.ModelID) error {
 	return nil
 }
 
-// drawBins gives every bin its rate (lognormal about the kind's median),
-// whether it has a sensor, a starting fill uniform over what its fixed
-// schedule lets it reach, and a first reading.
+// drawBins gives every bin its rate (lognormal about the kind's median)
+// and whether it has a sensor, and starts it where the fixed schedule
+// would have it: emptied EveryDays - (i mod EveryDays) days ago (bin i is
+// due on the days d with d = i mod EveryDays, so the bins due today have
+// filled a whole cycle), filled at its mean rate since; sensed bins get a
+// first reading.
 func (m *Model) drawBins(s *engine.Sim) {
 	rates, sensors := s.Stream("waste/rates"), s.Stream("waste/sensors")
-	fill := s.Stream("waste/fill")
 	for i, b := range m.bins {
 		med := defaultRate[b.Kind] * b.VolumeL
 		if b.RateL > 0 {
@@ -169,10 +178,14 @@ func (m *Model) drawBins(s *engine.Sim) {
 		r := med * math.Exp(kindRateSigma[b.Kind]*rates.NormFloat64())
 		m.st.RateL[i] = r
 		m.st.Sensor[i] = sensors.Float64() < m.cfg.Sensor.Coverage
-		reach := math.Min(1, r/b.VolumeL*float64(m.cfg.EveryDays[b.Kind]))
-		f := fill.Float64() * reach
-		m.st.Fill[i] = f
-		m.st.LastEmptyS[i] = -f / math.Max(r/b.VolumeL, 1e-9) * 86400
+		n := m.cfg.EveryDays[b.Kind]
+		ageD := float64(n - i%n)
+		m.st.Fill[i] = math.Min(1, r/b.VolumeL*ageD)
+		if m.st.Fill[i] >= 1 { // overflowing at the start: an overflow of the run
+			m.st.FullSinceS[i] = 0
+			m.st.OverflowEvents++
+		}
+		m.st.LastEmptyS[i] = -ageD * 86400
 		m.st.BeliefS[i] = math.NaN()
 		if m.st.Sensor[i] {
 			m.read(i, 0, s.Stream("waste/readings"))

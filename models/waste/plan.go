@@ -102,7 +102,6 @@ func (m *Model) plan(s *engine.Sim) error {
 // trucks, the last ones wait for another day.
 func (m *Model) solve(s *engine.Sim, pick []int, now float64) ([][]int32, error) {
 	n := len(pick)
-	np := len(m.bins) + 1
 	in := &cvrp.Instance{Name: fmt.Sprintf("waste-day-%d", m.st.Day), N: n, Capacity: m.cfg.CapacityL,
 		Dist: make([]float64, (n+1)*(n+1)), Demand: make([]float64, n+1), Service: make([]float64, n+1),
 		MaxRouteDuration: m.cfg.ShiftS, Coords: make([][2]float64, n+1)}
@@ -114,8 +113,9 @@ func (m *Model) solve(s *engine.Sim, pick []int, now float64) ([][]int32, error)
 	}
 	in.Coords[0] = [2]float64(m.city.Roads.NodeXY[m.city.Roads.To[m.depot]])
 	for a := 0; a <= n; a++ {
+		row := m.timeRow(point(a))
 		for c := 0; c <= n; c++ {
-			in.Dist[a*(n+1)+c] = m.timeS[point(a)*np+point(c)]
+			in.Dist[a*(n+1)+c] = row[point(c)]
 		}
 		if a > 0 {
 			i := pick[a-1]
