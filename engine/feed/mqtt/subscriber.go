@@ -128,13 +128,17 @@ func (s *Subscriber) Start() error {
 		opts := cfg.options()
 		subscribed := make(chan paho.Token, 1)
 		opts.SetOnConnectHandler(func(c paho.Client) {
-			tok := c.SubscribeMultiple(filters, handle)
+			// No per-subscription callback: paho then matches no routes
+			// (a route match splits both topics into levels, two
+			// allocations per message) and hands every message to the
+			// default handler below.
+			tok := c.SubscribeMultiple(filters, nil)
 			select {
 			case subscribed <- tok: // the first subscription, awaited by Start
 			default:
 			}
 		})
-		opts.SetDefaultPublishHandler(handle) // messages of a resumed session before the subscription is renewed
+		opts.SetDefaultPublishHandler(handle) // every message, also those of a resumed session before the subscription is renewed
 		c := paho.NewClient(opts)
 		s.clients = append(s.clients, c)
 		if err := wait(c.Connect(), cfg.timeout(), "connect "+cfg.Broker); err != nil {
