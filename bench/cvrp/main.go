@@ -17,6 +17,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -42,13 +43,31 @@ func main() {
 	flag.IntVar(&tune.InitialPopulation, "initial", 0, "initial population size (0: the solver's default)")
 	flag.IntVar(&tune.Granular, "granular", 0, "granular neighbourhood size (0: the solver's default)")
 	flag.Float64Var(&tune.GreedyShare, "greedy", 0, "share of nearest-neighbour initial tours")
+	flag.IntVar(&tune.DecomposeInterval, "decompose-interval", 0, "iterations between decompositions (0: the solver's default, -1: none)")
+	flag.IntVar(&tune.DecomposeSize, "decompose-size", 0, "customers per decomposition sub-problem (0: the solver's default)")
+	flag.IntVar(&tune.DecomposeIterations, "decompose-iterations", 0, "iterations per sub-problem (0: the solver's default)")
+	flag.IntVar(&tune.DecomposeInitial, "decompose-initial", 0, "random individuals per sub-problem (0: the solver's default)")
+	profile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	flag.Parse()
+	if *profile != "" {
+		fh, err := os.Create(*profile)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		if err := pprof.StartCPUProfile(fh); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	rows, err := readBKS(filepath.Join(*data, "bks.csv"))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
 	if err := run(os.Stdout, *data, rows, selector(*sets, *only, *maxN), *limit, *seed, tune); err != nil {
+		pprof.StopCPUProfile()
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
@@ -124,6 +143,10 @@ func run(w io.Writer, data string, rows []bksRow, keep func(bksRow) bool, limit 
 				p.Granular = tune.Granular
 			}
 			p.GreedyShare = tune.GreedyShare
+			overrideInt(&p.DecomposeInterval, tune.DecomposeInterval)
+			overrideInt(&p.DecomposeSize, tune.DecomposeSize)
+			overrideInt(&p.DecomposeIterations, tune.DecomposeIterations)
+			overrideInt(&p.DecomposeInitial, tune.DecomposeInitial)
 			opts.Params = &p
 		}
 		sol, err := cvrp.Solve(in, opts)
@@ -155,4 +178,14 @@ func run(w io.Writer, data string, rows []bksRow, keep func(bksRow) bool, limit 
 		fmt.Fprintf(w, "| %s | %d | %.3f |\n", set, count[set], sum[set]/float64(count[set]))
 	}
 	return nil
+}
+
+// overrideInt sets *p to v when v is positive and to 0 when v is negative.
+func overrideInt(p *int, v int) {
+	switch {
+	case v > 0:
+		*p = v
+	case v < 0:
+		*p = 0
+	}
 }

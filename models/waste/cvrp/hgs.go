@@ -31,6 +31,8 @@ type solver struct {
 	iterations      int
 	taken           []bool  // crossover scratch
 	nearest         [][]int // Granular nearest customers of each, nearest first
+	sub             bool    // a decomposition's sub-problem: no further decomposition
+	seed            [][]int // routes to start from (sub-problems), or nil
 }
 
 // Solve runs the hybrid genetic search of Vidal (2022) on in and returns
@@ -43,7 +45,10 @@ type solver struct {
 // local search (repairing it with ten-fold penalties half of the time when
 // infeasible) and adds it to its subpopulation. Penalties adapt every
 // PenaltyInterval iterations; after IterationsNoImprovement iterations
-// without a better solution the population restarts.
+// without a better solution the population restarts. On instances of at
+// least DecomposeMinCustomers customers, every DecomposeInterval iterations
+// an elite solution is improved by route-based decomposition (Santini et
+// al. 2023; see decompose.go) and the result joins the population.
 func Solve(in *Instance, opts Options) (Solution, error) {
 	if err := in.Validate(); err != nil {
 		return Solution{}, err
@@ -53,7 +58,11 @@ func Solve(in *Instance, opts Options) (Solution, error) {
 	return s.result()
 }
 
-func newSolver(in *Instance, opts Options) *solver {
+func newSolver(in *Instance, opts Options) *solver { return newSolverFleet(in, opts, 0) }
+
+// newSolverFleet is newSolver with at least minFleet route slots when the
+// fleet is unlimited.
+func newSolverFleet(in *Instance, opts Options, minFleet int) *solver {
 	p := DefaultParams()
 	if opts.Params != nil {
 		p = *opts.Params
@@ -61,7 +70,11 @@ func newSolver(in *Instance, opts Options) *solver {
 	if opts.Clock == nil {
 		opts.Clock = WallClock
 	}
-	s := &solver{in: in, params: p, fleet: fleetBound(in), opts: opts,
+	fleet := fleetBound(in)
+	if in.Vehicles == 0 {
+		fleet = max(fleet, minFleet)
+	}
+	s := &solver{in: in, params: p, fleet: fleet, opts: opts,
 		rng: rand.New(rand.NewPCG(opts.Seed, 0x9e3779b97f4a7c15))}
 	s.loadTol = 1e-9 * in.Capacity
 	s.durTol = 1e-9 * in.MaxRouteDuration
@@ -96,15 +109,21 @@ func (s *solver) stop() bool {
 
 func (s *solver) run() {
 	s.start = s.opts.Clock()
+	s.addSeed()
 	s.initialPopulation()
 	unlimited := s.opts.MaxIterations == 0 && s.opts.TimeLimit == 0
+	decompose := s.decomposeEnabled()
 	child := newIndividual(s.in.N, s.fleet)
 	for noImprovement := 1; !s.stop(); s.iterations++ {
 		if unlimited && noImprovement > s.params.IterationsNoImprovement {
 			break
 		}
 		s.crossover(child, s.pop.tournament(), s.pop.tournament())
-		if s.educate(child) {
+		improved := s.educate(child)
+		if decompose && s.iterations > 0 && s.iterations%s.params.DecomposeInterval == 0 && !s.stop() {
+			improved = s.decompose() || improved
+		}
+		if improved {
 			noImprovement = 1
 		} else {
 			noImprovement++
@@ -118,6 +137,21 @@ func (s *solver) run() {
 			noImprovement = 1
 		}
 	}
+}
+
+// addSeed adds the seed routes, improved by local search, to the
+// population.
+func (s *solver) addSeed() {
+	if s.seed == nil {
+		return
+	}
+	x := newIndividual(s.in.N, s.fleet)
+	for k, r := range s.seed {
+		x.routes[k] = append(x.routes[k][:0], r...)
+	}
+	x.giantFromRoutes()
+	s.evaluate(x)
+	s.educate(x)
 }
 
 // initialPopulation adds improved random solutions: random giant tours

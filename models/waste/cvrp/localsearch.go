@@ -36,6 +36,11 @@ type lsRoute struct {
 	penalty                float64 // penalised excess of load and duration
 	angle                  float64 // polar angle of the barycenter (sort key)
 	sector                 circleSector
+	// The route as arrays, start depot first, end depot last, for SWAP*'s
+	// scans: node indices, d(node, next) and the nodes themselves.
+	seq     []int
+	seqDist []float64
+	seqNode []*lsNode
 }
 
 // insertion keeps the three cheapest places to insert a customer in a
@@ -359,15 +364,18 @@ func (ls *localSearch) updateRoute(rt *lsRoute) {
 	node := rt.start
 	node.position, node.cumLoad, node.cumTime, node.cumRev = 0, 0, 0, 0
 	first := true
+	rt.seq, rt.seqDist, rt.seqNode = rt.seq[:0], rt.seqDist[:0], rt.seqNode[:0]
 	for {
 		next := node.next
 		place++
 		node.distNext = ls.d(node.cour, next.cour)
+		rt.seq, rt.seqDist, rt.seqNode = append(rt.seq, node.cour), append(rt.seqDist, node.distNext), append(rt.seqNode, node)
 		time += node.distNext + ls.in.service(next.cour)
 		rev += ls.d(next.cour, node.cour) - ls.d(node.cour, next.cour)
 		load += ls.in.Demand[next.cour]
 		next.position, next.cumLoad, next.cumTime, next.cumRev, next.route = place, load, time, rev, rt
 		if next.isDepot {
+			rt.seq, rt.seqDist, rt.seqNode = append(rt.seq, next.cour), append(rt.seqDist, 0), append(rt.seqNode, next)
 			break
 		}
 		if ls.in.Coords != nil {

@@ -45,12 +45,24 @@ type Params struct {
 	// that local search finishes much sooner, which matters on large
 	// instances under short time limits.
 	GreedyShare float64
+	// Decomposition (Santini et al. 2023), on instances of at least
+	// DecomposeMinCustomers customers: every DecomposeInterval iterations an elite
+	// solution is cut into sub-problems of about DecomposeSize customers
+	// (groups of whole routes), each solved by a hybrid genetic search of
+	// DecomposeIterations iterations from DecomposeInitial random
+	// individuals and the elite's routes. DecomposeInterval 0 disables it.
+	DecomposeMinCustomers int
+	DecomposeInterval     int
+	DecomposeSize         int
+	DecomposeIterations   int
+	DecomposeInitial      int
 }
 
 // DefaultParams returns the hyperparameters of Vidal (2022).
 func DefaultParams() Params {
 	return Params{Granular: 20, Mu: 25, Lambda: 40, Elite: 4, Close: 5, TargetFeasible: 0.2,
-		IterationsNoImprovement: 20000, PenaltyInterval: 100, RepairProbability: 0.5, InitialPopulation: 100}
+		IterationsNoImprovement: 20000, PenaltyInterval: 100, RepairProbability: 0.5, InitialPopulation: 100,
+		DecomposeMinCustomers: 400, DecomposeInterval: 50, DecomposeSize: 120, DecomposeIterations: 500, DecomposeInitial: 10}
 }
 
 const epsilon = 1e-5 // improvement threshold, as in Vidal (2022)

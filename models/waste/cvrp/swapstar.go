@@ -46,10 +46,10 @@ func (ls *localSearch) preprocessInsertions(r1, r2 *lsRoute) {
 		// Row u of the matrix and of its transpose, for cache-friendly access.
 		from := ls.distT[u.cour*ls.n1 : (u.cour+1)*ls.n1] // from[v] = d(v, u)
 		to := ls.dist[u.cour*ls.n1 : (u.cour+1)*ls.n1]    // to[w] = d(u, w)
-		for v := r2.start; ; v = v.next {
-			ins.add(from[v.cour]+to[v.next.cour]-v.distNext, v)
-			if v.next.isDepot {
-				break
+		seq, seqDist := r2.seq, r2.seqDist[:len(r2.seq)]
+		for k := 0; k+1 < len(seq); k++ {
+			if c := from[seq[k]] + to[seq[k+1]] - seqDist[k]; c <= ins.cost[2] {
+				ins.add(c, r2.seqNode[k])
 			}
 		}
 	}
