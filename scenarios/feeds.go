@@ -184,10 +184,12 @@ func buildFeeds(env *Env, models []engine.Model, live bool) (*feedSet, []engine.
 	return fs, append(out, fs), nil
 }
 
-// Live feeds: queue length (observations) and drain period (simulated).
+// Live feeds: queue length (observations) and drain period (simulated
+// time): at real-time speed a reading waits at most 20 ms in the queue
+// before it reaches state, within issue 7's 50 ms publish-to-state budget.
 const (
 	liveQueueLen = 1 << 16
-	liveDrain    = engine.Second
+	liveDrain    = 20 * engine.Millisecond
 )
 
 // registry resolves the feed's entities: map to every sensor's twin

@@ -205,3 +205,33 @@ func TestFeedRunCheckpoint(t *testing.T) {
 		t.Errorf("feed KPIs resumed %v, straight %v", b, a)
 	}
 }
+
+// FuzzFeeds: no feeds: section makes the loader panic; every rejection
+// wraps ErrInvalid, and an accepted section decodes with exactly one kind
+// per feed.
+func FuzzFeeds(f *testing.F) {
+	head := minimal + "models:\n  parking: {}\nfeeds:\n"
+	f.Add([]byte(garagesFeed))
+	f.Add([]byte(liveFeedYAML))
+	f.Add([]byte("  - name: x\n    mqtt: {topic: a, qos: 1, codec: tts}\n    entities: {s: {model: parking, id: \"0\"}}\n"))
+	f.Add([]byte("  - {name: x, replay: {file: a.jsonl, format: jsonl, values: [{column: v, quantity: flow}]}}\n"))
+	f.Add([]byte("  - name: x\n    entities: [1, 2]\n"))
+	f.Fuzz(func(t *testing.T, feeds []byte) {
+		sc, err := Parse("fuzz.yaml", append([]byte(head), feeds...))
+		if err != nil {
+			if !errors.Is(err, ErrInvalid) {
+				t.Fatalf("error does not wrap ErrInvalid: %v", err)
+			}
+			return
+		}
+		cfgs, err := sc.decodeFeeds()
+		if err != nil {
+			t.Fatalf("accepted, then rejected: %v", err)
+		}
+		for _, c := range cfgs {
+			if (c.Replay == nil) == (c.MQTT == nil) || c.Name == "" {
+				t.Fatalf("accepted feed %+v", c)
+			}
+		}
+	})
+}

@@ -74,8 +74,8 @@ type mirror struct {
 
 // Live runs sc as a live twin: it builds the scenario without its
 // changes (the mirror), subscribes to its MQTT feeds, runs paced to the
-// wall clock (opt.Speed), assimilating what arrives every simulated
-// second, writes its tables and manifest every opt.Publish, and forks
+// wall clock (opt.Speed), assimilating what arrives every 20 ms of
+// simulated time, writes its tables and manifest every opt.Publish, and forks
 // look-aheads (fork) every opt.ForkEvery and on opt.ForkNow while the
 // mirror keeps running. It stops after opt.For of simulated time (or
 // the scenario's duration) or when ctx is done, waits for running forks
@@ -248,8 +248,8 @@ func codecFormat(c string) mqtt.Format {
 	return mqtt.Auto
 }
 
-// loop runs the mirror paced, a simulated second at a time, publishing
-// and forking when due.
+// loop runs the mirror paced, a simulated second at a time (the feeds
+// drain every 20 ms within it), publishing and forking when due.
 func (mr *mirror) loop(ctx context.Context, opt LiveOptions, fk *forker) error {
 	end := engine.FromDuration(mr.sc.Duration.D)
 	if opt.For > 0 {
@@ -266,7 +266,7 @@ func (mr *mirror) loop(ctx context.Context, opt LiveOptions, fk *forker) error {
 	mr.sim.Pace(ctx, opt.Speed)
 	defer mr.sim.Pace(ctx, 0)
 	for mr.sim.Now() < end {
-		if err := mr.sim.RunUntil(min(mr.sim.Now()+liveDrain, end)); err != nil {
+		if err := mr.sim.RunUntil(min(mr.sim.Now()+engine.Second, end)); err != nil {
 			return err
 		}
 		now, why := mr.sim.Now(), ""

@@ -40,7 +40,7 @@ func newLiveCmd() *cobra.Command {
 		Long: `Run a scenario paced to the wall clock (--speed times real time) as the
 city's live mirror: subscribe to the scenario's MQTT feeds (feeds: entries
 with mqtt:), check every message (plausibility, duplicates, signatures) and
-assimilate the good ones into the models every simulated second. Recorded
+assimilate the good ones into the models every 20 ms of simulated time. Recorded
 feeds (replay:) play at their times as in twin run. The scenario's changes:
 are not applied to the mirror: they are the forks' overlay.
 
