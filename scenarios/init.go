@@ -49,8 +49,8 @@ type InitResult struct {
 // extract alone: traffic from the buildings, parking, waste (when the
 // waste model is built in), the grid and the water network synthesized
 // from the streets, substations and buildings. Every assumption is a key
-// with its value and a comment. The scenario is parsed before it is
-// written, so what Init writes loads.
+// with its value and a comment. The scenario is parsed and its models built
+// before it is written, so what Init writes loads.
 func Init(opt InitOptions) (*InitResult, error) {
 	opt.defaults()
 	c, err := city.Load(opt.OSM)
@@ -67,8 +67,12 @@ func Init(opt InitOptions) (*InitResult, error) {
 		return nil, err
 	}
 	text := w.render()
-	if _, err := Parse(opt.Out, []byte(text)); err != nil {
+	sc, err := Parse(opt.Out, []byte(text))
+	if err != nil {
 		return nil, fmt.Errorf("init: the generated scenario does not load: %w", err)
+	}
+	if _, _, err := Build(sc); err != nil {
+		return nil, fmt.Errorf("init: the generated scenario does not build: %w", err)
 	}
 	if err := record.WriteFileAtomic(opt.Out, func(f io.Writer) error { _, err := io.WriteString(f, text); return err }); err != nil {
 		return nil, err
@@ -320,14 +324,31 @@ func (w *initWriter) parking(t *text) {
 	t.kv(2, "sample", "5m", "occupancy series interval")
 }
 
-// waste writes the waste section with the model's defaults when the waste
-// model is built in (its builder takes an empty section as all defaults).
+// waste writes the waste section with the model's documented defaults
+// (models/waste Config) when the waste model is built in.
 func (w *initWriter) waste(t *text) {
 	if _, ok := builders["waste"]; !ok {
 		t.note(1, "waste: the waste model is not in this build of twin (see the gaps above).")
 		return
 	}
-	t.kv(1, "waste", "{}", "bins from OSM waste baskets and recycling points, the model's documented defaults")
+	t.kv(1, "waste", "", "")
+	t.note(2, "Bins: OSM waste baskets and recycling points, and a household container per residential",
+		"building (models/waste). The municipality's register replaces them: bins: FILE.csv (id,lon,lat,volume_l,kind).")
+	for _, kv := range []struct{ key, value, comment string }{
+		{"policy", "fixed", "collection: fixed schedule, threshold (fill sensors) or predictive"},
+		{"every_days", "{basket: 2, household: 7, recycling: 7}", "fixed schedule, days between emptyings (Edinburgh's baskets ~3 a week; Copenhagen's weekly round)"},
+		{"fleet_size", "6", "trucks"},
+		{"truck_capacity_l", "60000", "a 20 m³ rear-loader compacting about 3:1, litres of loose waste"},
+		{"shift_start", `"07:00"`, "local time the daily shift starts"},
+		{"shift", "8h", "driving plus service time of a route"},
+		{"sensor_coverage", "1", "share of bins with a fill sensor (threshold and predictive policies)"},
+		{"sensor_noise", "0.03", "reading noise, share of the bin"},
+		{"sensor_interval", "1h", "reporting interval"},
+		{"sensor_dropout", "0.05", "probability a reading is lost"},
+		{"iterations", "100", "route solver iterations per day"},
+	} {
+		t.kv(2, kv.key, kv.value, kv.comment)
+	}
 }
 
 func (w *initWriter) gridSection(t *text) {
