@@ -81,12 +81,16 @@ func gammaInt(rng *rand.Rand, n int) float64 {
 }
 
 // FillBetween adds the deposits of a bin from local time fromS to toS (s
-// since a local midnight), hour slice by hour slice, and returns litres.
+// since a local midnight, may be negative), hour slice by hour slice, and
+// returns litres.
 func FillBetween(rng *rand.Rand, k Kind, rateL, fromS, toS float64) float64 {
 	var sum float64
 	for t := fromS; t < toS; {
 		next := math.Min(toS, (math.Floor(t/3600)+1)*3600)
 		h := int(math.Mod(math.Floor(t/3600), 24))
+		if h < 0 { // before the first midnight
+			h += 24
+		}
 		sum += Deposit(rng, k, rateL, h, (next-t)/3600)
 		t = next
 	}

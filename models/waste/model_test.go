@@ -68,7 +68,7 @@ func TestDepositMean(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	for k := range numKinds {
 		const rateL, days = 50.0, 400
-		got := FillBetween(rng, k, rateL, 3600*5.5, 3600*5.5+days*86400) / days
+		got := FillBetween(rng, k, rateL, -3600*5.5, -3600*5.5+days*86400) / days // from before midnight
 		if math.Abs(got-rateL) > 0.05*rateL {
 			t.Errorf("%s: %.2f l/day, want %.0f", k, got, rateL)
 		}
