@@ -35,6 +35,9 @@ type gridConfig struct {
 	// documented values.
 	PowerFactor    float64 `yaml:"power_factor"`
 	SecondaryCellM float64 `yaml:"secondary_cell_m"`
+	// Case is the utility's own grid, a MATPOWER case file, instead of
+	// the synthesis (see caseGrid).
+	Case string `yaml:"case"`
 }
 
 // gridModel runs the city's synthesized distribution grid as a quasi-static
@@ -118,9 +121,9 @@ func buildGrid(env *Env, key string, node ast.Node) (engine.Model, error) {
 		return nil, env.Invalid(key+".secondary_cell_m", "must not be negative")
 	}
 	p.SecondaryCellM = cmp.Or(c.SecondaryCellM, p.SecondaryCellM)
-	syn, err := citygrid.Synthesize(env.City, p)
+	syn, err := gridOf(env, key, c, p)
 	if err != nil {
-		return nil, env.Invalid(key, "%v", err)
+		return nil, err
 	}
 	g, err := grid.NewGrid(syn.Case, method, grid.EN50160, grid.Options{})
 	if err != nil {
@@ -181,6 +184,98 @@ func buildGrid(env *Env, key string, node ast.Node) (engine.Model, error) {
 	}
 	slices.SortStableFunc(m.outages, func(a, b gridOutage) int { return cmp.Compare(a.at, b.at) })
 	return m, nil
+}
+
+// gridOf synthesizes the city's grid, or reads the section's case.
+func gridOf(env *Env, key string, c gridConfig, p citygrid.Params) (*citygrid.Result, error) {
+	if c.Case == "" {
+		syn, err := citygrid.Synthesize(env.City, p)
+		if err != nil {
+			return nil, env.Invalid(key, "%v", err)
+		}
+		return syn, nil
+	}
+	cs, err := grid.ReadCaseFile(env.Scenario.Resolve(c.Case))
+	if err == nil {
+		var syn *citygrid.Result
+		if syn, err = caseGrid(env.City, cs, p); err == nil {
+			return syn, nil
+		}
+	}
+	return nil, env.Invalid(key+".case", "%v", err)
+}
+
+// caseGrid runs a MATPOWER case in place of the synthesized grid. A case
+// has no geography and no buildings, so:
+//   - each bus with a load (Pd > 0) follows the BDEW profiles, its annual
+//     consumption Pd / PeakKWPerMWh (the case's Pd taken as its peak), split
+//     between H0 and G0 in the proportion of the city's residential and
+//     other building consumption (kwh_per_m2);
+//   - every bus is placed at the centre of the city's roads, so the loads
+//     other models report (pumps, chargers) are booked at the case's largest
+//     load bus;
+//   - the rooftop PV, heat pump and home EV what-ifs, which need buildings
+//     per bus, add nothing.
+//
+// Bus numbers must run 1..n in order (MATPOWER's ext2int renumbers a case).
+func caseGrid(c *city.City, cs *grid.Case, p citygrid.Params) (*citygrid.Result, error) {
+	for i, b := range cs.Buses {
+		if b.ID != i+1 {
+			return nil, fmt.Errorf("%s: bus %d is row %d: bus numbers must run 1..n in order", cs.Name, b.ID, i+1)
+		}
+	}
+	var resKWh, otherKWh float64
+	for _, b := range c.Buildings {
+		if b.Use == "residential" {
+			resKWh += b.FloorAreaM2 * p.KWhPerM2["residential"]
+		} else {
+			otherKWh += b.FloorAreaM2 * p.KWhPerM2[b.Use]
+		}
+	}
+	resShare := 0.5
+	if resKWh+otherKWh > 0 {
+		resShare = resKWh / (resKWh + otherKWh)
+	}
+	var centre orb.Point
+	for _, q := range c.Roads.NodeXY {
+		centre[0], centre[1] = centre[0]+q[0]/float64(len(c.Roads.NodeXY)), centre[1]+q[1]/float64(len(c.Roads.NodeXY))
+	}
+	ll := c.Proj.ToLonLat(centre)
+	r := &citygrid.Result{Case: cs}
+	for _, b := range cs.Buses {
+		kind := citygrid.Junction
+		switch {
+		case b.Type == grid.Ref:
+			kind = citygrid.HVSlack
+		case b.Pd > 0:
+			kind = citygrid.SecondaryLV
+		}
+		r.BusKind, r.BusXY, r.BusLonLat = append(r.BusKind, kind), append(r.BusXY, centre), append(r.BusLonLat, ll)
+	}
+	for _, b := range cs.Buses {
+		if b.Pd > 0 {
+			r.LoadBus = append(r.LoadBus, b.ID)
+		}
+	}
+	// Largest load first: the nearest bus to every place is then this one.
+	slices.SortStableFunc(r.LoadBus, func(a, b int) int { return cmp.Compare(cs.Buses[b-1].Pd, cs.Buses[a-1].Pd) })
+	for _, id := range r.LoadBus {
+		mwh := cs.Buses[id-1].Pd * 1000 / p.PeakKWPerMWh
+		r.ResidentialMWh, r.OtherMWh = append(r.ResidentialMWh, mwh*resShare), append(r.OtherMWh, mwh*(1-resShare))
+		r.ResidentialM2, r.FootprintM2, r.BuildingsServed = append(r.ResidentialM2, 0), append(r.FootprintM2, 0), append(r.BuildingsServed, 0)
+	}
+	if len(r.LoadBus) == 0 {
+		return nil, fmt.Errorf("%s: no bus with a load", cs.Name)
+	}
+	for _, br := range cs.Branches {
+		kind := "line"
+		if br.IsTransformer() {
+			kind = "transformer"
+		}
+		r.BranchKind, r.Circuits = append(r.BranchKind, kind), append(r.Circuits, 1)
+		r.BranchGeom = append(r.BranchGeom, []orb.Point{ll, ll})
+	}
+	return r, nil
 }
 
 func (m *gridModel) Name() string { return "grid" }

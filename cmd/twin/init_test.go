@@ -61,15 +61,11 @@ func kpi(t *testing.T, m *record.Manifest, model, name string) float64 {
 	return 0
 }
 
-// checkRun: every model of the scenario ran, the water network held 20..60
+// checkRun: all five models ran, the water network held 20..60
 // m and the grid ±10 % over the run.
 func checkRun(t *testing.T, m *record.Manifest) {
 	t.Helper()
-	want := []string{"traffic", "parking", "grid", "water"}
-	if _, ok := m.KPIs["waste"]; ok || slices.Contains(m.Models, "waste") {
-		want = append(want, "waste")
-	}
-	for _, name := range want {
+	for _, name := range []string{"traffic", "parking", "waste", "grid", "water"} {
 		if !slices.Contains(m.Models, name) {
 			t.Errorf("model %s did not run (models %v)", name, m.Models)
 		}
