@@ -10,6 +10,7 @@ import (
 
 	"citytwin/engine"
 	"citytwin/engine/feed"
+	"citytwin/engine/record"
 	"citytwin/models/city"
 )
 
@@ -258,5 +259,42 @@ func TestAssimilate(t *testing.T) {
 	m.st.Sensor[3] = true
 	if !m.due(3, 120) {
 		t.Errorf("bin reported at 85 %% not due under a 70 %% threshold")
+	}
+}
+
+// TestTablesWrite: the tables of a run cut mid-route write in every
+// format, with a row per bin and per emptying and the open routes.
+func TestTablesWrite(t *testing.T) {
+	t.Parallel()
+	bins := streetBins(t)
+	m := runFor(t, bins, Config{Fleet: 2}, 0.01) // 14 min: routes still on the road
+	tabs := m.Tables()
+	open := 0
+	for _, tr := range m.st.Trucks {
+		if tr.Busy {
+			open++
+		}
+	}
+	if open == 0 || len(m.st.Collections) == 0 {
+		t.Fatalf("after 14 min: %d trucks on the road, %d emptyings", open, len(m.st.Collections))
+	}
+	want := map[string]int{"waste_bins": len(bins), "waste_collections": len(m.st.Collections), "waste_routes": len(m.st.Routes) + open}
+	for _, tab := range tabs {
+		n, err := tab.Rows()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n != want[tab.Name] {
+			t.Errorf("%s: %d rows, want %d", tab.Name, n, want[tab.Name])
+		}
+		for _, f := range []string{"csv", "arrow", "parquet"} {
+			format, err := record.ParseFormat(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := record.WriteTable(t.TempDir(), tab, format); err != nil {
+				t.Errorf("%s as %s: %v", tab.Name, f, err)
+			}
+		}
 	}
 }

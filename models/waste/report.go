@@ -2,6 +2,7 @@ package waste
 
 import (
 	"math"
+	"slices"
 
 	"github.com/paulmach/orb"
 
@@ -87,8 +88,9 @@ func (m *Model) KPIs() []engine.KPI {
 }
 
 // Tables are waste_bins (one row per bin, Point geometry), waste_collections
-// (one row per emptying) and waste_routes (one row per finished route,
-// LineString of the driven path).
+// (one row per emptying) and waste_routes (one row per route, LineString
+// of the driven path; a route still on the road at the end is cut where
+// the truck is, with finished false and no end time).
 func (m *Model) Tables() []*record.Table {
 	return []*record.Table{m.binsTable(), m.collectionsTable(), m.routesTable()}
 }
@@ -144,24 +146,37 @@ func (m *Model) collectionsTable() *record.Table {
 }
 
 func (m *Model) routesTable() *record.Table {
-	rs := m.st.Routes
+	rs := slices.Clone(m.st.Routes)
+	finished := len(rs)
+	for k, t := range m.st.Trucks { // routes still on the road at the end, up to where the truck is
+		if t.Busy {
+			rs = append(rs, RouteRecord{Day: t.Day, Truck: int32(k), StartS: t.StartS, EndS: math.NaN(), Stops: t.Next,
+				DriveM: t.DriveM, DriveS: t.DriveS, ServiceS: t.ServiceS, LoadL: t.LoadL, Path: t.Path})
+		}
+	}
 	n := len(rs)
 	t := record.NewTable("waste_routes")
 	day, truck, stops := make([]int64, n), make([]int64, n), make([]int64, n)
 	start, end, km, drive, svc, load := make([]float64, n), make([]float64, n), make([]float64, n),
 		make([]float64, n), make([]float64, n), make([]float64, n)
+	done := make([]bool, n)
 	geom := make([]orb.Geometry, n)
 	for i, r := range rs {
 		day[i], truck[i], stops[i] = int64(r.Day), int64(r.Truck), int64(r.Stops)
 		start[i], end[i], km[i] = r.StartS, r.EndS, r.DriveM/1000
 		drive[i], svc[i], load[i] = r.DriveS, r.ServiceS, r.LoadL
+		done[i] = i < finished
+		if !done[i] {
+			end[i] = 0
+		}
 		geom[i] = orb.LineString(r.Path)
 	}
 	t.Int("day", "", day)
 	t.Int("truck", "", truck)
 	t.Int("stops", "", stops)
+	t.BoolCol("finished", done)
 	t.Float("start", "s", start)
-	t.Float("end", "s", end)
+	t.Float("end", "s", end).Valid = done
 	t.Float("distance", "km", km)
 	t.Float("drive_time", "s", drive)
 	t.Float("service_time", "s", svc)
