@@ -91,3 +91,8 @@ func (s *Series) History(e int) []float64 {
 	}
 	return out
 }
+
+// Sample is the index of the sample holding at time t (the last one at or
+// before t), -1 before the first: two times with the same Sample show the
+// same values.
+func (s *Series) Sample(t float64) int { return s.index(t) }

@@ -58,5 +58,6 @@ func ShowRun(run *viz.Run, o viz.Options) error {
 	ebiten.SetWindowSize(o.W, o.H)
 	ebiten.SetWindowTitle(fmt.Sprintf("citytwin: %s (%s)", run.Manifest.Name, run.Dir))
 	ebiten.SetWindowResizingMode(ebiten.WindowResizingModeEnabled)
+	ebiten.SetScreenClearedEveryFrame(false) // Render covers the whole screen
 	return ebiten.RunGame(&game{view: view})
 }

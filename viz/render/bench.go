@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"runtime"
 	"slices"
 	"time"
 
@@ -26,7 +27,10 @@ type BenchResult struct {
 	FPS          float64 `json:"fps"`
 	MeanFrameMs  float64 `json:"mean_frame_ms"`
 	P95FrameMs   float64 `json:"p95_frame_ms"`
-	MeanRenderMs float64 `json:"mean_render_ms"` // CPU time in View.Render (building and queueing the draws)
+	MeanRenderMs float64 `json:"mean_render_ms"`   // CPU time in View.Render (building and queueing the draws)
+	AllocsFrame  float64 `json:"allocs_per_frame"` // Go heap allocations per frame (the whole process: ebiten's and ours)
+	BytesFrame   float64 `json:"bytes_per_frame"`  // Go heap bytes allocated per frame
+	Redraws      int     `json:"static_redraws"`   // frames that redrew the static layers' cache (the rest copied it)
 }
 
 // benchGame plays the run at 60 simulated seconds per second with every
@@ -39,10 +43,14 @@ type benchGame struct {
 	started time.Time
 	seconds float64
 	warm    int
+	mem0    runtime.MemStats
+	mem1    runtime.MemStats
+	redraws int
 }
 
 func (g *benchGame) Update() error {
 	if !g.started.IsZero() && time.Since(g.started).Seconds() > g.seconds {
+		runtime.ReadMemStats(&g.mem1)
 		return ebiten.Termination
 	}
 	return nil
@@ -60,6 +68,8 @@ func (g *benchGame) Draw(screen *ebiten.Image) {
 	}
 	if g.started.IsZero() {
 		g.started = now
+		g.redraws = g.view.Scene.base.redraws
+		runtime.ReadMemStats(&g.mem0)
 	}
 	g.frames = append(g.frames, now.Sub(g.last).Seconds())
 	g.render = append(g.render, took)
@@ -86,6 +96,7 @@ func Bench(run *viz.Run, o viz.Options, n int, s float64, out io.Writer) error {
 	ebiten.SetWindowSize(o.W, o.H)
 	ebiten.SetWindowTitle("citytwin frame benchmark")
 	ebiten.SetVsyncEnabled(false)
+	ebiten.SetScreenClearedEveryFrame(false) // Render covers the whole screen
 	ebiten.SetRunnableOnUnfocused(true)
 	if err := ebiten.RunGame(g); err != nil {
 		return err
@@ -93,7 +104,9 @@ func Bench(run *viz.Run, o viz.Options, n int, s float64, out io.Writer) error {
 	if len(g.frames) == 0 {
 		return fmt.Errorf("viz: benchmark drew no frame")
 	}
-	res := BenchResult{Vehicles: n, Width: o.W, Height: o.H, Frames: len(g.frames)}
+	res := BenchResult{Vehicles: n, Width: o.W, Height: o.H, Frames: len(g.frames), Redraws: sc.base.redraws - g.redraws}
+	res.AllocsFrame = float64(g.mem1.Mallocs-g.mem0.Mallocs) / float64(len(g.frames))
+	res.BytesFrame = float64(g.mem1.TotalAlloc-g.mem0.TotalAlloc) / float64(len(g.frames))
 	for _, m := range sc.meshes {
 		res.Vertices += m.vertexCount()
 		res.DrawCalls += len(m.batches)

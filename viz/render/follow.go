@@ -166,6 +166,7 @@ func Follow(dir string, o viz.Options, shot string, frames int, log io.Writer) e
 	ebiten.SetWindowSize(o.W, o.H)
 	ebiten.SetWindowTitle(fmt.Sprintf("citytwin: following %s", dir))
 	ebiten.SetWindowResizingMode(ebiten.WindowResizingModeEnabled)
+	ebiten.SetScreenClearedEveryFrame(false) // Render covers the whole screen
 	return ebiten.RunGame(&game{view: view, watch: w})
 }
 

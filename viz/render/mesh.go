@@ -42,6 +42,7 @@ type mesh struct {
 	origin  orb.Point
 	batches []*batch
 	fill    bool // polygons: drawn with the non-zero fill rule
+	op      ebiten.DrawTrianglesOptions
 }
 
 func (m *mesh) last(nv, ni int) *batch {
@@ -134,7 +135,7 @@ func (m *mesh) local(p orb.Point) orb.Point { return orb.Point{p[0] - m.origin[0
 func (m *mesh) draw(dst *ebiten.Image, cam *viz.Camera, colors []color.RGBA, scale float32) {
 	cx, cy := cam.Center[0]-m.origin[0], cam.Center[1]-m.origin[1]
 	hw, hh := float64(cam.W)/2, float64(cam.H)/2
-	op := &ebiten.DrawTrianglesOptions{}
+	op := &m.op
 	if m.fill {
 		op.FillRule = ebiten.FillRuleNonZero
 	}
@@ -160,28 +161,39 @@ func (m *mesh) vertexCount() int {
 }
 
 // markers is a dynamic batch of square markers (the vehicles), rebuilt
-// every frame into reused slices: one draw call per maxQuadsPerBatch.
+// every frame into reused slices: an outlined square per point, all in
+// one draw call per maxMarkersPerBatch points.
 type markers struct {
 	verts []ebiten.Vertex
 	idx   []uint16
+	op    ebiten.DrawTrianglesOptions
 }
 
-// draw draws one square of size px per point, all of colour c.
-func (mk *markers) draw(dst *ebiten.Image, cam *viz.Camera, pts []viz.VehicleAt, size float32, c color.RGBA) {
-	r, g, b, a := float32(c.R)/255, float32(c.G)/255, float32(c.B)/255, float32(c.A)/255
-	h := size / 2
-	for start := 0; start < len(pts); start += maxQuadsPerBatch {
-		end := min(len(pts), start+maxQuadsPerBatch)
+// maxMarkersPerBatch keeps a batch within the uint16 indices: two quads
+// (outline and fill) per marker.
+const maxMarkersPerBatch = maxQuadsPerBatch / 2
+
+// draw draws one square of size px per point in fill, on a square 2 px
+// larger in outline.
+func (mk *markers) draw(dst *ebiten.Image, cam *viz.Camera, pts []viz.VehicleAt, size float32, fill, outline color.RGBA) {
+	for start := 0; start < len(pts); start += maxMarkersPerBatch {
+		end := min(len(pts), start+maxMarkersPerBatch)
 		mk.verts, mk.idx = mk.verts[:0], mk.idx[:0]
 		for i := start; i < end; i++ {
 			x, y := cam.ToScreen(pts[i].P)
-			fx, fy := float32(x), float32(y)
-			base := uint16(len(mk.verts))
-			for _, o := range [4][2]float32{{-h, -h}, {h, -h}, {-h, h}, {h, h}} {
-				mk.verts = append(mk.verts, ebiten.Vertex{DstX: fx + o[0], DstY: fy + o[1], SrcX: 1.5, SrcY: 1.5, ColorR: r, ColorG: g, ColorB: b, ColorA: a})
-			}
-			mk.idx = append(mk.idx, base, base+1, base+2, base+1, base+3, base+2)
+			mk.quad(float32(x), float32(y), size/2+1, outline)
+			mk.quad(float32(x), float32(y), size/2, fill)
 		}
-		dst.DrawTriangles(mk.verts, mk.idx, whiteSrc, &ebiten.DrawTrianglesOptions{})
+		dst.DrawTriangles(mk.verts, mk.idx, whiteSrc, &mk.op)
 	}
+}
+
+// quad appends a square of half-side h centred on (x, y).
+func (mk *markers) quad(x, y, h float32, c color.RGBA) {
+	r, g, b, a := float32(c.R)/255, float32(c.G)/255, float32(c.B)/255, float32(c.A)/255
+	base := uint16(len(mk.verts))
+	for _, o := range [4][2]float32{{-h, -h}, {h, -h}, {-h, h}, {h, h}} {
+		mk.verts = append(mk.verts, ebiten.Vertex{DstX: x + o[0], DstY: y + o[1], SrcX: 1.5, SrcY: 1.5, ColorR: r, ColorG: g, ColorB: b, ColorA: a})
+	}
+	mk.idx = append(mk.idx, base, base+1, base+2, base+1, base+3, base+2)
 }

@@ -4,13 +4,17 @@ import (
 	"citytwin/viz"
 	"image/color"
 	"math"
+	"slices"
 
 	"github.com/hajimehoshi/ebiten/v2"
 )
 
 // Scene is a loaded run with its static geometry tessellated once: one
-// mesh per entity set, coloured per frame from the metrics at the current
-// time. Not safe for concurrent use.
+// mesh per entity set, coloured from the metrics at the current time. The
+// static layers are drawn into an offscreen image that is reused while
+// nothing it shows changes (camera, layers, each set's sample and metric),
+// so most frames are one image copy plus the vehicles in one draw call.
+// Not safe for concurrent use.
 type Scene struct {
 	Run      *viz.Run
 	meshes   []*mesh
@@ -18,15 +22,17 @@ type Scene struct {
 	vehicles []viz.VehicleAt
 	mk       markers
 	lineW    float32 // multiplies line widths and marker sizes
-	base     baseCache
+	base     staticCache
+	key      []int // scratch for staticCache.key
 }
 
-// baseCache is the background with the buildings drawn into an offscreen
-// image, redrawn only when the camera moves: the buildings are the
-// largest static fill and never change colour.
-type baseCache struct {
-	img *ebiten.Image
-	cam viz.Camera
+// staticCache is the background and every static layer drawn offscreen at
+// one camera; key says, per entity set, what it showed (see sampleKey).
+type staticCache struct {
+	img     *ebiten.Image
+	cam     viz.Camera
+	key     []int
+	redraws int // times drawn, for the benchmark
 }
 
 // diffLineWidth widens lines and markers of difference maps, whose
@@ -81,54 +87,64 @@ func (s *Scene) colorize(k int, t float64) {
 	}
 }
 
-// Draw draws the map at time t with the given layers on: the background,
-// each entity set in order, then the vehicles.
+// Draw draws the map at time t with the given layers on: the static
+// layers (from the cache when unchanged), then the vehicles.
 func (s *Scene) Draw(dst *ebiten.Image, cam *viz.Camera, t float64, on map[string]bool) {
-	s.drawBase(dst, cam, on[viz.LayerBuildings])
-	for k, set := range s.Run.Sets {
-		if !on[set.Layer] || set.Layer == viz.LayerBuildings {
-			continue
-		}
-		s.colorize(k, t)
-		s.meshes[k].draw(dst, cam, s.colors[k], s.lineW*zoomWidth(cam))
-	}
+	s.drawStatic(dst, cam, t, on)
 	if on[viz.LayerTraffic] {
 		s.vehicles = s.Run.Vehicles.At(t, s.vehicles)
 		size := 5 * zoomWidth(cam)
-		s.mk.draw(dst, cam, s.vehicles, size+2, color.RGBA{0, 0, 0, 255})
-		s.mk.draw(dst, cam, s.vehicles, size, viz.ColVehicle)
+		s.mk.draw(dst, cam, s.vehicles, size, viz.ColVehicle, color.RGBA{0, 0, 0, 255})
 	}
+}
+
+// sampleKey says what set k shows at time t: -1 when its layer is off,
+// else its colouring metric and sample index; equal keys draw equal
+// pixels.
+func (s *Scene) sampleKey(k int, t float64, on map[string]bool) int {
+	set := s.Run.Sets[k]
+	if !on[set.Layer] {
+		return -1
+	}
+	m := set.Colouring()
+	if m == nil {
+		return 0
+	}
+	return (m.Sample(t)+2)*len(set.Metrics) + set.Color
+}
+
+// drawStatic copies the static layers to dst, redrawing them offscreen
+// first when the camera or what a set shows changed.
+func (s *Scene) drawStatic(dst *ebiten.Image, cam *viz.Camera, t float64, on map[string]bool) {
+	s.key = s.key[:0]
+	for k := range s.Run.Sets {
+		s.key = append(s.key, s.sampleKey(k, t, on))
+	}
+	c := &s.base
+	if c.img == nil || c.cam != *cam || !slices.Equal(c.key, s.key) {
+		if c.img != nil && (c.cam.W != cam.W || c.cam.H != cam.H) {
+			c.img.Deallocate()
+			c.img = nil
+		}
+		if c.img == nil {
+			c.img = ebiten.NewImage(cam.W, cam.H)
+		}
+		c.img.Fill(viz.ColBackground)
+		for k := range s.Run.Sets {
+			if s.key[k] < 0 {
+				continue
+			}
+			s.colorize(k, t)
+			s.meshes[k].draw(c.img, cam, s.colors[k], s.lineW*zoomWidth(cam))
+		}
+		c.cam, c.key = *cam, append(c.key[:0], s.key...)
+		c.redraws++
+	}
+	dst.DrawImage(c.img, nil)
 }
 
 // zoomWidth grows line widths a little when zoomed in far (more than
 // 2 px per metre), so streets keep a sense of width.
 func zoomWidth(cam *viz.Camera) float32 {
 	return float32(math.Max(1, math.Min(3, math.Sqrt(cam.Scale/2))))
-}
-
-// drawBase fills dst with the background and, when on, the buildings,
-// from the cache when the camera has not moved.
-func (s *Scene) drawBase(dst *ebiten.Image, cam *viz.Camera, buildings bool) {
-	if !buildings {
-		dst.Fill(viz.ColBackground)
-		return
-	}
-	if s.base.img == nil || s.base.cam != *cam {
-		if s.base.img != nil && (s.base.cam.W != cam.W || s.base.cam.H != cam.H) {
-			s.base.img.Deallocate()
-			s.base.img = nil
-		}
-		if s.base.img == nil {
-			s.base.img = ebiten.NewImage(cam.W, cam.H)
-		}
-		s.base.img.Fill(viz.ColBackground)
-		for k, set := range s.Run.Sets {
-			if set.Layer == viz.LayerBuildings {
-				s.colorize(k, 0)
-				s.meshes[k].draw(s.base.img, cam, s.colors[k], s.lineW*zoomWidth(cam))
-			}
-		}
-		s.base.cam = *cam
-	}
-	dst.DrawImage(s.base.img, nil)
 }

@@ -12,6 +12,8 @@ import (
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/hajimehoshi/ebiten/v2/ebitenutil"
 	"github.com/hajimehoshi/ebiten/v2/vector"
+
+	"citytwin/engine/record"
 )
 
 // Text metrics of ebitenutil's debug font, px.
@@ -54,7 +56,7 @@ func (v *View) drawUI(dst *ebiten.Image) {
 }
 
 func panel(dst *ebiten.Image, x, y, w, h int) {
-	vector.DrawFilledRect(dst, float32(x), float32(y), float32(w), float32(h), viz.ColPanel, false)
+	fillRect(dst, float32(x), float32(y), float32(w), float32(h), viz.ColPanel)
 }
 
 func text(dst *ebiten.Image, s string, x, y int) { ebitenutil.DebugPrintAt(dst, s, x, y) }
@@ -132,21 +134,18 @@ type legendRow struct {
 
 func (l legendRow) draw(dst *ebiten.Image, x, y int) {
 	if l.vehicles {
-		vector.DrawFilledRect(dst, float32(x), float32(y+4), 8, 8, viz.ColVehicle, false)
+		fillRect(dst, float32(x), float32(y+4), 8, 8, viz.ColVehicle)
 		text(dst, "vehicle", x+14, y)
 		return
 	}
 	m := l.set.Colouring()
 	if m == nil {
-		vector.DrawFilledRect(dst, float32(x), float32(y+4), 8, 8, l.set.Static, false)
+		fillRect(dst, float32(x), float32(y+4), 8, 8, l.set.Static)
 		text(dst, l.set.Kind, x+14, y)
 		return
 	}
 	const w = 90
-	for i := 0; i < w; i++ {
-		c := m.Ramp.At(float64(i) / (w - 1))
-		vector.DrawFilledRect(dst, float32(x+i), float32(y+4), 1, 8, c, false)
-	}
+	fillRamp(dst, float32(x), float32(y+4), w, 8, m.Ramp)
 	text(dst, fmt.Sprintf("%s %s", l.set.Kind, m.Name), x+w+6, y)
 	scale := fmt.Sprintf("%s..%s %s", viz.FormatValue(m.Lo), viz.FormatValue(m.Hi), m.Unit)
 	switch {
@@ -158,8 +157,21 @@ func (l legendRow) draw(dst *ebiten.Image, x, y int) {
 	text(dst, scale, x, y+lineH-2)
 }
 
-func (v *View) drawKPIs(dst *ebiten.Image) {
+// kpiText is the KPI panel's text for a manifest and screen height,
+// kept between frames: it changes only when the run is reloaded or the
+// window resized.
+type kpiText struct {
+	of    *record.Manifest
+	h     int
+	text  string
+	lines int
+}
+
+func (v *View) kpiPanel() (string, int) {
 	m := v.Scene.Run.Manifest
+	if v.kpi.of == m && v.kpi.h == v.Cam.H {
+		return v.kpi.text, v.kpi.lines
+	}
 	var lines []string
 	for _, model := range m.Models {
 		head := "[" + model + "]"
@@ -175,24 +187,29 @@ func (v *View) drawKPIs(dst *ebiten.Image) {
 	if len(lines) > maxLines {
 		lines = append(lines[:maxLines-1], " ...")
 	}
-	s := strings.Join(lines, "\n")
+	v.kpi = kpiText{of: m, h: v.Cam.H, text: strings.Join(lines, "\n"), lines: len(lines)}
+	return v.kpi.text, v.kpi.lines
+}
+
+func (v *View) drawKPIs(dst *ebiten.Image) {
+	s, lines := v.kpiPanel()
 	w := textWidth(s)
 	x := v.Cam.W - w - 2*margin
-	panel(dst, x-4, margin, w+8, len(lines)*lineH+4)
+	panel(dst, x-4, margin, w+8, lines*lineH+4)
 	text(dst, s, x, margin)
 }
 
 func (v *View) drawSlider(dst *ebiten.Image) {
 	r := v.sliderRect()
 	panel(dst, r.Min.X-margin, r.Min.Y-lineH-6, r.Dx()+2*margin, r.Dy()+lineH+16)
-	vector.DrawFilledRect(dst, float32(r.Min.X), float32(r.Min.Y), float32(r.Dx()), float32(r.Dy()), color.RGBA{70, 75, 90, 255}, false)
+	fillRect(dst, float32(r.Min.X), float32(r.Min.Y), float32(r.Dx()), float32(r.Dy()), color.RGBA{70, 75, 90, 255})
 	f := 0.0
 	if d := v.Scene.Run.Duration; d > 0 {
 		f = v.T / d
 	}
 	kx := float32(r.Min.X) + float32(f)*float32(r.Dx())
-	vector.DrawFilledRect(dst, float32(r.Min.X), float32(r.Min.Y), kx-float32(r.Min.X), float32(r.Dy()), color.RGBA{120, 160, 230, 255}, false)
-	vector.DrawFilledRect(dst, kx-3, float32(r.Min.Y-4), 6, float32(r.Dy()+8), viz.ColText, false)
+	fillRect(dst, float32(r.Min.X), float32(r.Min.Y), kx-float32(r.Min.X), float32(r.Dy()), color.RGBA{120, 160, 230, 255})
+	fillRect(dst, kx-3, float32(r.Min.Y-4), 6, float32(r.Dy()+8), viz.ColText)
 	run := v.Scene.Run
 	text(dst, run.Clock(0), r.Min.X, r.Min.Y-lineH-4)
 	end := run.Clock(run.Duration)
@@ -217,9 +234,9 @@ func (v *View) drawScaleBar(dst *ebiten.Image) {
 		label = fmt.Sprintf("%g km", length/1000)
 	}
 	panel(dst, int(x)-4, int(y)-lineH-2, int(w)+textWidth(label)+16, lineH+12)
-	vector.DrawFilledRect(dst, x, y, w, 3, viz.ColText, false)
-	vector.DrawFilledRect(dst, x, y-6, 2, 9, viz.ColText, false)
-	vector.DrawFilledRect(dst, x+w-2, y-6, 2, 9, viz.ColText, false)
+	fillRect(dst, x, y, w, 3, viz.ColText)
+	fillRect(dst, x, y-6, 2, 9, viz.ColText)
+	fillRect(dst, x+w-2, y-6, 2, 9, viz.ColText)
 	text(dst, label, int(x+w)+6, int(y)-lineH/2-2)
 }
 
@@ -310,7 +327,7 @@ func (v *View) drawChart(dst *ebiten.Image, x, y int, times, hist []float64) {
 		vector.StrokeLine(dst, px(times[k-1]), py(hist[k-1]), px(times[k]), py(hist[k]), 1.5, viz.ColSelect, true)
 	}
 	if len(hist) == 1 || (len(hist) > 0 && !math.IsNaN(hist[0])) {
-		vector.DrawFilledRect(dst, px(times[0])-1, py(hist[0])-1, 3, 3, viz.ColSelect, false)
+		fillRect(dst, px(times[0])-1, py(hist[0])-1, 3, 3, viz.ColSelect)
 	}
 	tx := px(v.T)
 	vector.StrokeLine(dst, tx, float32(y), tx, float32(y+chartH), 1, viz.ColText, false)

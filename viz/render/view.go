@@ -23,7 +23,8 @@ type View struct {
 	ShowKPI   bool
 	ShowHelp  bool
 	NoUI      bool
-	roadColor int // index of the road metric that colours the roads
+	roadColor int     // index of the road metric that colours the roads
+	kpi       kpiText // the KPI panel's text, kept between frames
 }
 
 // NewView starts a view of the scene fitted to the window.

@@ -20,6 +20,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -37,6 +39,7 @@ type flags struct {
 	noUI, jsonOut                 bool
 	benchN, followFrames          int
 	benchS                        float64
+	memProfile                    string
 }
 
 // parse reads flags interspersed with positional arguments.
@@ -57,6 +60,7 @@ func parse(args []string, stderr io.Writer) (flags, []string, error) {
 	fs.IntVar(&f.followFrames, "follow-frames", 0, "with -follow and -screenshot: exit after this many frames (0 = never)")
 	fs.IntVar(&f.benchN, "bench-vehicles", 0, "frame-time benchmark with this many synthetic vehicles")
 	fs.Float64Var(&f.benchS, "bench-seconds", 5, "benchmark length, s")
+	fs.StringVar(&f.memProfile, "bench-memprofile", "", "with -bench-vehicles: write a heap allocation profile (go tool pprof -sample_index=alloc_space)")
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
@@ -98,7 +102,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	switch {
 	case f.benchN > 0:
+		if f.memProfile != "" {
+			runtime.MemProfileRate = 4096
+		}
 		err = render.Bench(r, o, f.benchN, f.benchS, stdout)
+		if err == nil && f.memProfile != "" {
+			err = writeHeapProfile(f.memProfile)
+		}
 	case f.shots != "":
 		var list []render.Shot
 		if list, err = readShots(f.shots); err != nil {
@@ -190,6 +200,17 @@ func seconds(s string) (float64, error) {
 		return 0, fmt.Errorf("-at %q: want seconds, HH:MM or peak", s)
 	}
 	return v, nil
+}
+
+// writeHeapProfile writes the allocation profile of the process so far.
+func writeHeapProfile(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	runtime.GC() // the profile holds what the last GC saw
+	return pprof.Lookup("allocs").WriteTo(f, 0)
 }
 
 // shotInfo is what -json prints about a frame written.
