@@ -6,6 +6,8 @@ import (
 	"slices"
 
 	"github.com/paulmach/orb"
+	"gonum.org/v1/gonum/graph/simple"
+	"gonum.org/v1/gonum/graph/topo"
 
 	"citytwin/models/city"
 )
@@ -138,29 +140,25 @@ func (m *mains) largestPart() (dropped int) {
 	return dropped
 }
 
-// components labels each junction with its connected part (union-find).
+// components labels each junction with its connected part: the lowest
+// junction of the part (gonum's topo.ConnectedComponents).
 func components(n int, pipes []pipe) []int {
-	parent := make([]int, n)
-	for i := range parent {
-		parent[i] = i
-	}
-	var find func(int) int
-	find = func(i int) int {
-		for parent[i] != i {
-			parent[i] = parent[parent[i]]
-			i = parent[i]
-		}
-		return i
+	g := simple.NewUndirectedGraph()
+	for j := 0; j < n; j++ {
+		g.AddNode(simple.Node(j))
 	}
 	for _, p := range pipes {
-		ra, rb := find(p.a), find(p.b)
-		if ra != rb {
-			parent[max(ra, rb)] = min(ra, rb)
-		}
+		g.SetEdge(simple.Edge{F: simple.Node(p.a), T: simple.Node(p.b)})
 	}
 	out := make([]int, n)
-	for i := range out {
-		out[i] = find(i)
+	for _, part := range topo.ConnectedComponents(g) {
+		label := n
+		for _, v := range part {
+			label = min(label, int(v.ID()))
+		}
+		for _, v := range part {
+			out[v.ID()] = label
+		}
 	}
 	return out
 }

@@ -199,3 +199,28 @@ func TestBadParams(t *testing.T) {
 		}
 	}
 }
+
+// TestTowerSource: Kongens Lyngby without its water works is fed by gravity
+// from its nearest water tower, and still holds 20..60 m.
+func TestTowerSource(t *testing.T) {
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("larger extract: not in -short")
+	}
+	c := load(t, osmDir+"kongens_lyngby.osm.xml.gz")
+	if len(c.WaterTowers) == 0 {
+		t.Fatal("the extract has no water tower")
+	}
+	c.WaterWorks = nil
+	r, err := Synthesize(c, DefaultParams())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Source.Kind != FromWaterTower || len(r.Net.Pumps) != 0 {
+		t.Fatalf("source %v with %d pumps, want a water tower by gravity", r.Source.Kind, len(r.Net.Pumps))
+	}
+	lo, hi, dayLo, dayHi := dayPressures(t, r.INP, r.PeakHour)
+	if lo < 20 || hi > 60 || dayLo < 20 || dayHi > 60 {
+		t.Errorf("pressures at peak %.2f..%.2f m, over the day %.2f..%.2f m", lo, hi, dayLo, dayHi)
+	}
+}
