@@ -47,7 +47,7 @@ type mapScale struct {
 var mapLayers = []struct{ model, layers, title string }{
 	{"traffic", "roads", "Traffic: change in flow on each road edge"},
 	{"parking", "buildings,parking", "Parking: change in occupancy of each car park"},
-	{"waste", "buildings,roads,waste", "Waste: change in bin fill"},
+	{"waste", "buildings,waste", "Waste: change in bin fill"},
 	{"grid", "buildings,grid", "Grid: change in line loading and bus voltage"},
 	{"water", "buildings,water", "Water: change in node pressure and pipe flow"},
 }

@@ -293,6 +293,9 @@ func loadParking(r *Run) error {
 }
 
 func loadWaste(r *Run) error {
+	if found, err := loadWasteModel(r); found || err != nil {
+		return err
+	}
 	bins, err := loadEntities(r, entitySpec{layer: LayerWaste, kind: "bin", table: "waste_baskets",
 		id: []string{"osm_id"}, label: []string{"name", "kind"}, shape: ShapePoint, static: ColBin, width: 5})
 	if err != nil || bins == nil {
