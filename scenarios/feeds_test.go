@@ -235,3 +235,95 @@ func FuzzFeeds(f *testing.F) {
 		}
 	})
 }
+
+// TestRunFeedsGridWater replays meter readings into the grid and water
+// models on the small city: a bus meter's kW becomes the bus load the next
+// power flow sees; a flow at the Lake main far above the model's is a
+// leak alarm (demand left alone); a pressure is compared only.
+func TestRunFeedsGridWater(t *testing.T) {
+	grid, err := filepath.Abs("data/grid/selp_series.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	net3, _ := filepath.Abs("data/water/Net3.inp")
+	models := "  grid: {step: 15m, profiles: " + grid + "}\n  water: {inp: " + net3 + "}\n"
+	// Find a load bus of the synthesized grid first.
+	path := smallFeedScenario(t, "")
+	data, _ := os.ReadFile(path)
+	doc := strings.Replace(string(data), "  traffic: {step: 1s, demand: {random_trips: 150, depart_within: 1h}}\n  parking: {background_per_h: 600, prefill: 0.3}\n", models, 1)
+	doc = strings.TrimSuffix(doc, "feeds:\n")
+	if err := os.WriteFile(path, []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sc, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, built, err := Build(sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bus := built[0].(*gridModel).syn.LoadBus[0]
+	rows := `{"t": "2024-05-14T07:10:00+02:00", "meter": 480, "lake": 10000, "p15": 1}
+{"t": "2024-05-14T07:40:00+02:00", "meter": 95.5, "lake": 20000, "p15": 2}
+`
+	rec := filepath.Join(filepath.Dir(path), "meters.jsonl")
+	if err := os.WriteFile(rec, []byte(rows), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	feeds := fmt.Sprintf(`  - name: meters
+    replay:
+      file: %s
+      time: {column: t}
+      entity: {model: water}
+      values:
+        - {column: meter, quantity: power, unit: kW, sensor: substation}
+        - {column: lake, quantity: flow, unit: m3/h, sensor: lake-main}
+        - {column: p15, quantity: pressure, unit: psi, sensor: logger-15}
+    entities:
+      substation: {model: grid, id: "%d"}
+      lake-main: {model: water, id: "link:101"}
+      logger-15: {model: water, id: "node:15"}
+`, rec, bus)
+	if err := os.WriteFile(path, []byte(doc+"feeds:\n"+feeds), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if sc, err = Load(path); err != nil {
+		t.Fatal(err)
+	}
+	res, err := Run(sc, RunOptions{Out: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tables := map[string]*record.Table{}
+	for _, tb := range res.Tables {
+		tables[tb.Name] = tb
+	}
+	resid, alarms := tables["feed_residuals"], tables["water_leak_alarms"]
+	if resid == nil || alarms == nil {
+		t.Fatalf("tables %v: want feed_residuals and water_leak_alarms", res.Manifest.Files)
+	}
+	n, _ := resid.Rows()
+	if n != 6 {
+		t.Fatalf("%d residual rows, want 6 (3 readings twice)", n)
+	}
+	sensor, obs, after := resid.Columns[1].Strings, resid.Columns[5].Floats, resid.Columns[7].Floats
+	for i := 0; i < n; i++ {
+		switch sensor[i] {
+		case "substation":
+			if after[i] != obs[i] {
+				t.Errorf("bus %d: load %v kW after the reading %v", bus, after[i], obs[i])
+			}
+		case "lake-main":
+			if after[i] != 1 {
+				t.Errorf("demand multiplier %v after a leak reading, want 1 (unchanged)", after[i])
+			}
+		}
+	}
+	if k := kpiMap(res.Manifest.KPIs["feeds"]); k["water_leak_alarms"] != 2 || k["meters.applied"] != 6 {
+		t.Errorf("KPIs %v: want 2 leak alarms, 6 applied", k)
+	}
+	if a, _ := alarms.Rows(); a != 2 || alarms.Columns[2].Strings[0] != "101" || alarms.Columns[5].Floats[0] < 9000 {
+		t.Errorf("alarms: %d rows, link %v, excess %v", a, alarms.Columns[2].Strings, alarms.Columns[5].Floats)
+	}
+}
