@@ -45,23 +45,14 @@ test: setup
 	$(GO) vet ./...
 	$(GOTEST) ./...
 
-# bench runs the benchmark suite and the anchor comparisons (SimPy, SUMO,
-# EPANET's and MATPOWER's recorded figures, CVRPLIB best-known costs) and
-# writes the raw results under bench/results/; the reports bench/*.md quote
-# them. It takes about an hour; SUMO at 10,000 trips takes the longest.
-BENCH_OUT := bench/results
+# bench runs the benchmark suite (twin bench, bench/suite): every model's
+# anchor comparison (SimPy and SUMO run here; EPANET's and MATPOWER's recorded
+# figures, CVRPLIB best-known costs), the day run of the coupled scenario, the
+# 1,000,000-trip traffic day on a 50,000-edge synthetic city, and the scaling
+# curves, into ONE report, bench/report.md, with a PNG per curve beside it.
+# It takes an hour or more; `twin bench --quick` (seconds) is what make test runs.
 bench: build
-	mkdir -p $(BENCH_OUT)
-	$(GO) run ./bench/hold -out bench/engine.md
-	$(GO) test -run '^$$' -bench . -benchtime 1s ./engine ./models/city ./models/grid ./models/internal/sparse \
-	    ./engine/feed ./engine/feed/codec ./models/traffic | tee $(BENCH_OUT)/go-benchmarks.txt
-	$(GO) test ./models/water -run '^$$' -bench HydraulicStep -benchtime 5x | tee $(BENCH_OUT)/water.txt
-	$(GO) run ./bench/cvrp -sets A,B,P,CMT -time 2s | tee $(BENCH_OUT)/cvrp-abpcmt.md
-	$(GO) run ./bench/cvrp -sets X -max-n 300 -time 30s | tee $(BENCH_OUT)/cvrp-x.md
-	$(GO) run ./bench/cvrp -instances X-n1001-k43 -time 60s | tee $(BENCH_OUT)/cvrp-x1001.md
-	$(GO) run ./bench/feed -broker mosquitto -duration 60s | tee $(BENCH_OUT)/feed.md
-	$(GO) run ./bench/traffic -work .cache/traffic-bench | tee $(BENCH_OUT)/traffic.md
-	/usr/bin/time -v ./$(BIN) run scenarios/osterbro-day.yaml --out results/osterbro-day 2>&1 | tee $(BENCH_OUT)/day.txt
+	./$(BIN) bench --out bench/report.md --work .cache/bench -v
 
 fuzz: setup
 	$(GO) test -run='^$$' -fuzz=FuzzParse -fuzztime=60s ./scenarios
