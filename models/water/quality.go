@@ -19,7 +19,6 @@ type quality struct {
 	s      *Simulator
 	kind   QualityType
 	react  bool
-	cf     float64 // user -> internal concentration
 	ucf    float64 // internal concentration -> user units (1/28.317 for chemicals: mass/ft³ inside, as EPANET)
 	bucf   float64 // bulk rate factor for the reaction order (EPANET's getucf)
 	tucf   float64
@@ -31,7 +30,7 @@ type quality struct {
 	nodeQual   []float64
 	sourceQual []float64
 	tankC      []float64
-	linkFlow   []float64 // cfs, 0 when stagnant or closed
+	linkFlow   []float64 // cfs, 0 when closed (negligible flows kept, as EPANET)
 	dir        []int8
 	rc         []float64 // wall rate coefficient per link, 1/s (first order) or ft/s
 	order      []int     // nodes in topological order of the flow
@@ -48,14 +47,20 @@ type quality struct {
 
 func newQuality(s *Simulator) *quality {
 	nn, nl := s.nn, s.nl
-	q := &quality{s: s, kind: s.opt.Quality, ucf: 1, cf: 1, bucf: 1, tucf: 1}
+	q := &quality{s: s, kind: s.opt.Quality, ucf: 1, bucf: 1, tucf: 1}
 	if q.kind == QualChem {
-		q.ucf, q.cf = 1/lPerFt3, lPerFt3
+		q.ucf = 1 / lPerFt3
 		q.bucf = orderFactor(s.opt.BulkOrder)
 		q.tucf = orderFactor(s.opt.TankOrder)
 	}
-	q.ctol = s.opt.Ctol * q.cf
-	q.climit = s.opt.Climit * q.cf
+	// Concentrations enter the internal units as EPANET converts them
+	// (convertunits, sourcequal): divided by the reporting factor 1/28.317,
+	// not multiplied by 28.317, and reported multiplied by it. The two
+	// differ in the last bit, and the segment merging test
+	// |c_seg - c| < Ctol meets exact ties when a source steps by exactly
+	// TOLERANCE (Net2's fluoride, 0.09 to 0.08 mg/L).
+	q.ctol = s.opt.Ctol / q.ucf
+	q.climit = s.opt.Climit / q.ucf
 	q.demand = make([]float64, nn)
 	q.nodeQual, q.sourceQual = make([]float64, nn), make([]float64, nn)
 	q.tankC = make([]float64, len(s.net.Tanks))
@@ -116,7 +121,7 @@ func (q *quality) init() {
 	s := q.s
 	net := s.net
 	for i := range net.Nodes {
-		q.nodeQual[i] = net.Nodes[i].InitQual * q.cf
+		q.nodeQual[i] = net.Nodes[i].InitQual / q.ucf
 		q.sourceQual[i] = 0
 	}
 	if q.kind == QualTrace {
@@ -254,23 +259,25 @@ func (q *quality) setFlows() {
 		if s.status[k] <= Closed {
 			f = 0
 		}
+		// As EPANET's flowdirchanged: the direction is the sign of the
+		// flow, 0 when it is negligible; chains reverse only between +1
+		// and -1 (not across a stagnant period). A negligible flow still
+		// moves its tiny volume, from N1 to N2 (transport uses the flow,
+		// the direction only orders the nodes).
 		var d int8
 		switch {
-		case f > qStagnant:
+		case f > 0:
 			d = 1
-		case f < -qStagnant:
+		case f < 0:
 			d = -1
-		default:
-			f = 0
+		}
+		if math.Abs(f) < qStagnant {
+			d = 0
 		}
 		if d*q.dir[k] < 0 {
 			q.reverse(k)
 		}
-		if d != 0 {
-			q.dir[k] = d
-		} else if q.dir[k] == 0 {
-			q.dir[k] = 0
-		}
+		q.dir[k] = d
 		q.linkFlow[k] = f
 		q.rc[k] = q.pipeRate(k)
 	}
@@ -283,7 +290,7 @@ func (q *quality) sortNodes() {
 	s := q.s
 	clear(q.indeg)
 	for k := range q.linkFlow {
-		if q.linkFlow[k] != 0 {
+		if q.dir[k] != 0 {
 			q.indeg[q.down(k)]++
 		}
 	}
@@ -296,7 +303,7 @@ func (q *quality) sortNodes() {
 	for h := 0; h < len(q.order); h++ {
 		n := q.order[h]
 		for _, k := range q.adjLink[q.adjStart[n]:q.adjStart[n+1]] {
-			if q.linkFlow[k] == 0 || q.up(k) != n {
+			if q.dir[k] == 0 || q.up(k) != n {
 				continue
 			}
 			m := q.down(k)
@@ -459,13 +466,13 @@ func (q *quality) sourceQuality(n int, volout float64, t, dt int64) float64 {
 		return 0
 	}
 	c := src.Strength
-	if src.Pattern > 0 {
-		c *= s.patternValue(src.Pattern, (t+s.opt.PatternStart)/s.opt.PatternStep)
-	}
 	if src.Type == SourceMass {
 		c /= 60
 	} else {
-		c *= q.cf
+		c /= q.ucf
+	}
+	if src.Pattern > 0 {
+		c *= s.patternValue(src.Pattern, (t+s.opt.PatternStart)/s.opt.PatternStep)
 	}
 	switch src.Type {
 	case SourceConcen:

@@ -297,7 +297,7 @@ func (s *Simulator) NodeQuality(i int) float64 {
 	if s.qual == nil {
 		return 0
 	}
-	return s.qual.nodeQual[i] / s.qual.cf
+	return s.qual.nodeQual[i] * s.qual.ucf
 }
 
 // LinkQuality is the volume-weighted mean quality in link k (the mean of
@@ -313,7 +313,7 @@ func (s *Simulator) LinkQuality(k int) float64 {
 		msum += q.segC[i] * q.segV[i]
 	}
 	if vsum > 0 {
-		return msum / vsum / q.cf
+		return msum / vsum * q.ucf
 	}
-	return (q.nodeQual[s.n1[k]] + q.nodeQual[s.n2[k]]) / 2 / q.cf
+	return (q.nodeQual[s.n1[k]] + q.nodeQual[s.n2[k]]) / 2 * q.ucf
 }
