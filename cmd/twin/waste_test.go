@@ -55,3 +55,25 @@ func TestWasteExperiment(t *testing.T) {
 		}
 	}
 }
+
+// TestWasteCheckpointRestore: three days of the waste model alone, stopped
+// mid-route on the second morning and resumed in another process, end
+// with the digest and tables of a straight run, at GOMAXPROCS 1 and 2.
+func TestWasteCheckpointRestore(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	osm, _ := filepath.Abs(trianglenOSM)
+	sc := filepath.Join(dir, "w.yaml")
+	os.WriteFile(sc, []byte("name: w\ncity:\n  osm: "+osm+"\nstart: 2024-05-14T06:00:00\ntimezone: Europe/Copenhagen\n"+
+		"duration: 3d\nseed: 4\nmodels:\n  waste:\n    policy: predictive\n    households: false\n    fleet_size: 2\n"+
+		"    sensor_coverage: 0.6\n    shift_start: \"06:00\"\n"), 0o644)
+	checkpointRestore(t, sc, "1d20m")
+	run := func(name string, env []string) string {
+		out := filepath.Join(dir, name)
+		if _, stderr, code := twin(t, env, "run", sc, "--out", out, "--format", "csv"); code != 0 {
+			t.Fatalf("%s: exit %d: %s", name, code, stderr)
+		}
+		return out
+	}
+	sameOutputs(t, run("procs1", []string{"GOMAXPROCS=1"}), run("procs2", []string{"GOMAXPROCS=2"}))
+}
