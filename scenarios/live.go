@@ -43,6 +43,10 @@ type LiveOptions struct {
 	// OnPublish is called after each write of the mirror's results
 	// (twin live --view starts the viewer on the first).
 	OnPublish func(dir string)
+	// OnApply, if set, is called in the simulation goroutine for every
+	// live observation that reached state, with the wall time it did
+	// (latency measurement).
+	OnApply func(o *feed.Observation, at time.Time)
 }
 
 // LiveResult is what a live run did.
@@ -152,6 +156,11 @@ func newMirror(sc *Scenario, opt LiveOptions) (*mirror, error) {
 	dir, format, err := outputs(sc, RunOptions{Out: opt.Out, Format: opt.Format})
 	if err != nil {
 		return nil, err
+	}
+	if fs != nil {
+		for _, lf := range fs.live {
+			lf.model.OnApply = opt.OnApply
+		}
 	}
 	return &mirror{sc: sc, env: env, sim: sim, models: models, feeds: fs, dir: dir, format: format}, nil
 }

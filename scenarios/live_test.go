@@ -245,3 +245,75 @@ func TestLiveMosquittoRestart(t *testing.T) {
 		t.Errorf("feed KPIs %v: want the 6 readings applied once and every message accounted for", k)
 	}
 }
+
+// BenchmarkLiveLatency measures publish-to-state latency through twin
+// live at real-time speed (embedded broker, QoS 0): a publisher sends
+// rate readings per second for 10 s, each stamped with its wall-clock
+// publish time; the latency is the time it reached the parking model
+// minus that stamp. Reported: p50, p99 and max in ms, and the rate.
+func BenchmarkLiveLatency(b *testing.B) {
+	const rate, seconds = 1000, 10
+	for i := 0; i < b.N; i++ {
+		dir := b.TempDir()
+		path := filepath.Join(dir, "s.yaml")
+		osm, _ := filepath.Abs("data/osm/copenhagen_osterbro_trianglen_1km2.osm")
+		doc := `name: latency
+city: {osm: ` + osm + `}
+start: 2024-05-14T07:00:00
+timezone: Europe/Copenhagen
+duration: 2h
+models:
+  parking: {background_per_h: 600, prefill: 0.3}
+outputs: {format: csv}
+feeds:
+  - name: sensors
+    mqtt: {topic: city/+/senml, codec: senml, qos: 0}
+    entities:
+      garage-a: {model: parking, id: "0"}
+`
+		if err := os.WriteFile(path, []byte(doc), 0o644); err != nil {
+			b.Fatal(err)
+		}
+		sc, err := Load(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		var lat []time.Duration
+		done := make(chan struct{})
+		opt := LiveOptions{Out: dir, Speed: 1, For: (seconds + 2) * time.Second, Publish: time.Hour,
+			OnApply: func(o *feed.Observation, at time.Time) {
+				lat = append(lat, at.Sub(time.UnixMicro(o.UnixMicro)))
+			},
+			OnReady: func(url string) {
+				go func() {
+					defer close(done)
+					pub, err := mqtt.NewPublisher(mqtt.Config{Broker: url, ClientID: "latency-pub"})
+					if err != nil {
+						b.Error(err)
+						return
+					}
+					defer pub.Close()
+					tick := time.NewTicker(time.Second / rate)
+					defer tick.Stop()
+					for k := 0; k < rate*seconds; k++ {
+						<-tick.C
+						p := codec.AppendSenML(nil, "garage-a:", time.Now().UnixMicro(), codec.SenMLRecord{Name: feed.QtyOccupancy, Value: float64(k % 50)})
+						pub.Publish("city/garage-a/senml", p)
+					}
+				}()
+			}}
+		if _, err := Live(context.Background(), sc, opt); err != nil {
+			b.Fatal(err)
+		}
+		<-done
+		slices.Sort(lat)
+		if len(lat) == 0 {
+			b.Fatal("nothing applied")
+		}
+		q := func(f float64) float64 { return float64(lat[int(f*float64(len(lat)-1))].Microseconds()) / 1000 }
+		b.ReportMetric(q(0.5), "p50-ms")
+		b.ReportMetric(q(0.99), "p99-ms")
+		b.ReportMetric(q(1), "max-ms")
+		b.ReportMetric(float64(len(lat))/seconds, "applied/s")
+	}
+}
