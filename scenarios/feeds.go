@@ -178,6 +178,8 @@ func buildFeeds(env *Env, models []engine.Model, live bool) (*feedSet, []engine.
 			l.SetDeliver(fs.deliver)
 			fs.live = append(fs.live, liveFeed{run: fr, model: l})
 			out = append(out, l)
+		default:
+			continue // an MQTT feed in twin run: not subscribed, not reported
 		}
 		fs.feeds = append(fs.feeds, fr)
 	}

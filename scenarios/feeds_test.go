@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -325,5 +326,37 @@ func TestRunFeedsGridWater(t *testing.T) {
 	}
 	if a, _ := alarms.Rows(); a != 2 || alarms.Columns[2].Strings[0] != "101" || alarms.Columns[5].Floats[0] < 9000 {
 		t.Errorf("alarms: %d rows, link %v, excess %v", a, alarms.Columns[2].Strings, alarms.Columns[5].Floats)
+	}
+}
+
+// TestResolveEdge: traffic entities by edge index or OSM way id.
+func TestResolveEdge(t *testing.T) {
+	sc, err := Load(smallFeedScenario(t, ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	env, models, err := Build(sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs := newFeedSet(env, models)
+	g := env.City.Roads
+	way := g.WayOSM[7]
+	first := int32(slices.Index(g.WayOSM, way))
+	for _, c := range []struct {
+		id   string
+		want int32
+		ok   bool
+	}{
+		{"edge:7", 7, true}, {fmt.Sprintf("way:%d", way), first, true}, {fmt.Sprint(way), first, true},
+		{"edge:-1", 0, false}, {fmt.Sprintf("edge:%d", g.NumEdges()), 0, false}, {"way:1", 0, false}, {"Østerbrogade", 0, false},
+	} {
+		got, err := fs.resolve("traffic", c.id)
+		if (err == nil) != c.ok || c.ok && got != c.want {
+			t.Errorf("resolve(traffic, %q) = %d, %v; want %d, ok %v", c.id, got, err, c.want, c.ok)
+		}
+	}
+	if _, err := fs.resolve("water", "1"); err == nil {
+		t.Error("water resolved without a water model")
 	}
 }
