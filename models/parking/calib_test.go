@@ -56,15 +56,7 @@ func TestBirminghamHoldout(t *testing.T) {
 		t.Skip("fits and simulates 30 car parks (about 40 s)")
 	}
 	t.Parallel()
-	f, err := os.Open("testdata/birmingham_2016.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	ss, rep, err := ReadBirmingham(f, "birmingham", CleanOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	ss, rep := birminghamFeed(t)
 	if rep.AboveCapacity != 373 || rep.Duplicates != 216 || rep.BadRows != 12 {
 		t.Errorf("cleaning counts changed: %+v", rep)
 	}

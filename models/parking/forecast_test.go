@@ -114,15 +114,21 @@ func TestForecastValidation(t *testing.T) {
 
 // birmingham reads the Birmingham test feed.
 func birmingham(t testing.TB) []Series {
+	ss, _ := birminghamFeed(t)
+	return ss
+}
+
+// birminghamFeed reads the Birmingham test feed and its cleaning report.
+func birminghamFeed(t testing.TB) ([]Series, FeedReport) {
 	t.Helper()
 	f, err := os.Open("testdata/birmingham_2016.csv")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	ss, _, err := ReadBirmingham(f, "birmingham", CleanOptions{})
+	ss, rep, err := ReadBirmingham(f, "birmingham", CleanOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return ss
+	return ss, rep
 }

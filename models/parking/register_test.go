@@ -9,17 +9,24 @@ import (
 	"github.com/paulmach/orb"
 )
 
-func TestReadRegister(t *testing.T) {
-	t.Parallel()
+// testRegister reads testdata/car_parks.csv.
+func testRegister(t *testing.T) []RegisterEntry {
+	t.Helper()
 	f, err := os.Open("testdata/car_parks.csv")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	got, err := ReadRegister(f, "car_parks.csv")
+	entries, err := ReadRegister(f, "car_parks.csv")
 	if err != nil {
 		t.Fatal(err)
 	}
+	return entries
+}
+
+func TestReadRegister(t *testing.T) {
+	t.Parallel()
+	got := testRegister(t)
 	want := []RegisterEntry{
 		{ID: "trianglen-p", Name: "Trianglen P-hus", LonLat: orb.Point{12.5776, 55.6995}, Capacity: 120, Chargers: 10, ChargerKW: 11, Kind: CarPark, Line: 2},
 		{ID: "oster-kerb", Name: "Østerbrogade kerb", LonLat: orb.Point{12.5790, 55.6985}, Capacity: 14, Kind: OnStreet, Line: 3},
@@ -86,15 +93,7 @@ func TestReadRegisterErrors(t *testing.T) {
 // keeps them; an entry far from every road is an error naming its line.
 func TestPlaceRegister(t *testing.T) {
 	c := small(t)
-	f, err := os.Open("testdata/car_parks.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	entries, err := ReadRegister(f, "car_parks.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
+	entries := testRegister(t)
 	reg, err := PlaceRegister(c, entries, "car_parks.csv")
 	if err != nil {
 		t.Fatal(err)
