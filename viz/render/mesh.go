@@ -161,39 +161,47 @@ func (m *mesh) vertexCount() int {
 }
 
 // markers is a dynamic batch of square markers (the vehicles), rebuilt
-// every frame into reused slices: an outlined square per point, all in
-// one draw call per maxMarkersPerBatch points.
+// every frame into reused slices: one textured quad per point (the
+// outlined square of markerSprite), all in one draw call per
+// maxQuadsPerBatch points.
 type markers struct {
 	verts []ebiten.Vertex
 	idx   []uint16
 	op    ebiten.DrawTrianglesOptions
 }
 
-// maxMarkersPerBatch keeps a batch within the uint16 indices: two quads
-// (outline and fill) per marker.
-const maxMarkersPerBatch = maxQuadsPerBatch / 2
+// markerSide is the side of markerSprite's square, px: a 1 px outline
+// around a 5 px fill.
+const markerSide = 7
 
-// draw draws one square of size px per point in fill, on a square 2 px
-// larger in outline.
-func (mk *markers) draw(dst *ebiten.Image, cam *viz.Camera, pts []viz.VehicleAt, size float32, fill, outline color.RGBA) {
-	for start := 0; start < len(pts); start += maxMarkersPerBatch {
-		end := min(len(pts), start+maxMarkersPerBatch)
+// markerSprite is a white square with a black outline, drawn scaled onto
+// each vehicle's quad (nearest filter): one quad per vehicle instead of an
+// outline quad and a fill quad, half the triangles for the rasterizer. It
+// is a sub-image with a transparent margin so that sampling its edge never
+// reads a neighbour on ebiten's texture atlas.
+var markerSprite = func() *ebiten.Image {
+	img := ebiten.NewImage(markerSide+2, markerSide+2)
+	img.SubImage(image.Rect(1, 1, markerSide+1, markerSide+1)).(*ebiten.Image).Fill(color.RGBA{0, 0, 0, 255})
+	img.SubImage(image.Rect(2, 2, markerSide, markerSide)).(*ebiten.Image).Fill(viz.ColVehicle)
+	return img.SubImage(image.Rect(1, 1, markerSide+1, markerSide+1)).(*ebiten.Image)
+}()
+
+// draw draws markerSprite scaled to side px centred on each point.
+func (mk *markers) draw(dst *ebiten.Image, cam *viz.Camera, pts []viz.VehicleAt, side float32) {
+	h := side / 2
+	for start := 0; start < len(pts); start += maxQuadsPerBatch {
+		end := min(len(pts), start+maxQuadsPerBatch)
 		mk.verts, mk.idx = mk.verts[:0], mk.idx[:0]
 		for i := start; i < end; i++ {
 			x, y := cam.ToScreen(pts[i].P)
-			mk.quad(float32(x), float32(y), size/2+1, outline)
-			mk.quad(float32(x), float32(y), size/2, fill)
+			fx, fy := float32(x), float32(y)
+			base := uint16(len(mk.verts))
+			for _, c := range [4][2]float32{{0, 0}, {1, 0}, {0, 1}, {1, 1}} {
+				mk.verts = append(mk.verts, ebiten.Vertex{DstX: fx - h + 2*h*c[0], DstY: fy - h + 2*h*c[1],
+					SrcX: 1 + markerSide*c[0], SrcY: 1 + markerSide*c[1], ColorR: 1, ColorG: 1, ColorB: 1, ColorA: 1})
+			}
+			mk.idx = append(mk.idx, base, base+1, base+2, base+1, base+3, base+2)
 		}
-		dst.DrawTriangles(mk.verts, mk.idx, whiteSrc, &mk.op)
+		dst.DrawTriangles(mk.verts, mk.idx, markerSprite, &mk.op)
 	}
-}
-
-// quad appends a square of half-side h centred on (x, y).
-func (mk *markers) quad(x, y, h float32, c color.RGBA) {
-	r, g, b, a := float32(c.R)/255, float32(c.G)/255, float32(c.B)/255, float32(c.A)/255
-	base := uint16(len(mk.verts))
-	for _, o := range [4][2]float32{{-h, -h}, {h, -h}, {-h, h}, {h, h}} {
-		mk.verts = append(mk.verts, ebiten.Vertex{DstX: x + o[0], DstY: y + o[1], SrcX: 1.5, SrcY: 1.5, ColorR: r, ColorG: g, ColorB: b, ColorA: a})
-	}
-	mk.idx = append(mk.idx, base, base+1, base+2, base+1, base+3, base+2)
 }

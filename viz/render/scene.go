@@ -93,8 +93,7 @@ func (s *Scene) Draw(dst *ebiten.Image, cam *viz.Camera, t float64, on map[strin
 	s.drawStatic(dst, cam, t, on)
 	if on[viz.LayerTraffic] {
 		s.vehicles = s.Run.Vehicles.At(t, s.vehicles)
-		size := 5 * zoomWidth(cam)
-		s.mk.draw(dst, cam, s.vehicles, size, viz.ColVehicle, color.RGBA{0, 0, 0, 255})
+		s.mk.draw(dst, cam, s.vehicles, 5*zoomWidth(cam)+2)
 	}
 }
 
