@@ -43,9 +43,13 @@ type carParksSource struct {
 
 // UnmarshalYAML reads a scalar file name or a {file, mode} mapping.
 func (c *carParksSource) UnmarshalYAML(node ast.Node) error {
-	if node.Type() != ast.MappingType {
+	switch node.Type() {
+	case ast.StringType:
 		c.File = strings.Trim(strings.TrimSpace(node.String()), `"'`)
 		return nil
+	case ast.MappingType:
+	default:
+		return NodeError(node, "car_parks: want a file name or {file: FILE.csv, mode: replace|add}")
 	}
 	var m struct {
 		File string `yaml:"file"`

@@ -155,6 +155,8 @@ func TestParkingRegister(t *testing.T) {
 		{"missing file", "data/parking/none.csv", "models.parking.car_parks"},
 		{"bad mode", "{file: data/parking/trianglen_car_parks.csv, mode: merge}", "models.parking.car_parks.mode"},
 		{"mapping without file", "{mode: add}", "want a file"},
+		{"unknown key", "{file: data/parking/trianglen_car_parks.csv, colour: red}", `unknown field "colour"`},
+		{"a list", "[a.csv, b.csv]", "want a file name or {file"},
 		{"bad row", badFile, "bad.csv:2:5: capacity"},
 		{"far from the city", farFile, "far.csv:3: aarhus"},
 	}
