@@ -41,7 +41,7 @@ type wasteConfig struct {
 type wasteModel struct{ *waste.Model }
 
 func buildWaste(env *Env, key string, node ast.Node) (engine.Model, error) {
-	bins, cfg, err := wasteSetup(env, key, node)
+	bins, cfg, err := wasteSetup(env, key, node, true)
 	if err != nil {
 		return nil, err
 	}
@@ -53,8 +53,9 @@ func buildWaste(env *Env, key string, node ast.Node) (engine.Model, error) {
 }
 
 // wasteSetup reads the section and the scenario's waste changes into the
-// model's bins and configuration.
-func wasteSetup(env *Env, key string, node ast.Node) ([]waste.Bin, waste.Config, error) {
+// model's configuration and, when withBins, its bins (which needs the
+// city).
+func wasteSetup(env *Env, key string, node ast.Node, withBins bool) ([]waste.Bin, waste.Config, error) {
 	var c wasteConfig
 	if err := env.Decode(node, &c); err != nil {
 		return nil, waste.Config{}, err
@@ -65,6 +66,9 @@ func wasteSetup(env *Env, key string, node ast.Node) ([]waste.Bin, waste.Config,
 	}
 	if err := wasteChanges(env, &cfg); err != nil {
 		return nil, cfg, err
+	}
+	if !withBins {
+		return nil, cfg, nil
 	}
 	bins, err := wasteBins(env, key, c)
 	return bins, cfg, err
@@ -205,16 +209,13 @@ func wasteBins(env *Env, key string, c wasteConfig) ([]waste.Bin, error) {
 // trucks at free-flow times) for the given weeks under each policy, with
 // the scenario's city, bins, settings and seed.
 func WasteExperiment(sc *Scenario, weeks float64, policies []waste.Policy) ([]waste.ExperimentRow, error) {
-	node, ok := sc.Models["waste"]
-	if !ok {
-		node = nil
-	}
+	node := sc.Models["waste"] // nil: the model's defaults
 	c, err := city.Load(sc.Resolve(sc.City.OSM))
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s: city.osm: %v", ErrInvalid, sc.Position("city.osm"), err)
 	}
 	env := &Env{Scenario: sc, City: c, Start: sc.StartTime}
-	bins, cfg, err := wasteSetup(env, "models.waste", node)
+	bins, cfg, err := wasteSetup(env, "models.waste", node, true)
 	if err != nil {
 		return nil, err
 	}

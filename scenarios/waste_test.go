@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"citytwin/engine"
+	"citytwin/models/waste"
 )
 
 const wasteSection = `  waste:
@@ -166,5 +167,39 @@ func TestWasteBadSection(t *testing.T) {
 	}
 	if n := len(models[0].(wasteModel).Bins()); n != 1 {
 		t.Errorf("register gave %d bins, want 1", n)
+	}
+}
+
+// TestWasteBundledVariants: the bundled waste variants load on the default
+// scenario and switch its policy.
+func TestWasteBundledVariants(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		file      string
+		policy    waste.Policy
+		threshold float64
+		coverage  float64
+	}{
+		{"osterbro.yaml", waste.Fixed, 0, 1},
+		{"osterbro-waste-threshold.yaml", waste.Threshold, 0.8, 1},
+		{"osterbro-waste-predictive.yaml", waste.Predictive, 0, 0.5},
+	}
+	for _, c := range cases {
+		sc, err := Load(c.file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		node, ok := sc.Models["waste"]
+		if !ok {
+			t.Fatalf("%s: no models.waste", c.file)
+		}
+		_, cfg, err := wasteSetup(&Env{Scenario: sc, Start: sc.StartTime}, "models.waste", node, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cfg.Policy != c.policy || cfg.Threshold != c.threshold || cfg.Sensor.Coverage != c.coverage {
+			t.Errorf("%s: policy %v threshold %v coverage %v; want %v %v %v", c.file, cfg.Policy, cfg.Threshold,
+				cfg.Sensor.Coverage, c.policy, c.threshold, c.coverage)
+		}
 	}
 }
