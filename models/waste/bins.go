@@ -29,6 +29,7 @@ const (
 
 var kindNames = [numKinds]string{"basket", "household", "recycling"}
 
+// String is the kind's name in registers and tables.
 func (k Kind) String() string {
 	if k < numKinds {
 		return kindNames[k]

@@ -2,6 +2,7 @@ package waste
 
 import (
 	"fmt"
+	"strconv"
 
 	"github.com/paulmach/orb"
 )
@@ -36,7 +37,13 @@ func ParsePolicy(s string) (Policy, error) {
 	return 0, fmt.Errorf("waste: policy %q: want fixed, threshold or predictive", s)
 }
 
-func (p Policy) String() string { return [...]string{"fixed", "threshold", "predictive"}[p] }
+// String is the policy's scenario name.
+func (p Policy) String() string {
+	if p > Predictive {
+		return "policy" + strconv.Itoa(int(p))
+	}
+	return [...]string{"fixed", "threshold", "predictive"}[p]
+}
 
 // Sensor describes the ultrasonic fill sensors: a reading is the true fill
 // plus Gaussian noise of NoiseSD (share of the bin), clamped to 0..1, every
