@@ -87,7 +87,7 @@ mirror's results written a last time.`,
 	f.StringVar(&fl.whatIf, "what-if", "", "variant scenario whose changes the forks apply (default: the scenario's own changes)")
 	f.StringVar(&fl.auditPath, "audit", "", "append-only audit log (default OUT/audit.jsonl)")
 	f.StringVar(&fl.operator, "operator", "", "who is operating, for the audit log (default $USER)")
-	f.BoolVar(&fl.view, "view", false, "start bin/twin-viewer --follow OUT once the mirror's first results are written")
+	f.BoolVar(&fl.view, "view", false, "start the viewer ($TWIN_VIEWER or bin/twin-viewer) with --follow OUT once the mirror's first results are written")
 	f.StringVar(&fl.ca, "ca", "", "PEM file of the CA that signed the broker's certificate")
 	f.StringVar(&fl.cert, "cert", "", "PEM client certificate (with --key)")
 	f.StringVar(&fl.key, "key", "", "PEM client key (with --cert)")
@@ -253,8 +253,12 @@ func viewerStarter(cmd *cobra.Command) func(dir string) {
 	}
 }
 
-// viewerBinary is bin/twin-viewer, or twin-viewer beside this executable.
+// viewerBinary is $TWIN_VIEWER, else twin-viewer beside this executable,
+// else bin/twin-viewer.
 func viewerBinary() string {
+	if v := os.Getenv("TWIN_VIEWER"); v != "" {
+		return v
+	}
 	if exe, err := os.Executable(); err == nil {
 		p := filepath.Join(filepath.Dir(exe), "twin-viewer")
 		if _, err := os.Stat(p); err == nil {

@@ -223,3 +223,29 @@ func TestLiveFlags(t *testing.T) {
 		})
 	}
 }
+
+// TestLiveView: --view starts the viewer ($TWIN_VIEWER here, a script
+// that writes down its arguments) following the results folder.
+func TestLiveView(t *testing.T) {
+	t.Parallel()
+	scenario, _ := liveScenario(t)
+	dir := t.TempDir()
+	args := filepath.Join(dir, "viewer-args")
+	viewer := filepath.Join(dir, "viewer.sh")
+	if err := os.WriteFile(viewer, []byte("#!/bin/sh\necho \"$@\" > "+args+"\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out")
+	stdout, stderr, code := twin(t, []string{"TWIN_VIEWER=" + viewer}, "live", scenario, "--out", out, "--speed", "600", "--for", "2m", "--view")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	var got []byte
+	for i := 0; i < 50 && len(got) == 0; i++ { // the viewer runs on its own
+		time.Sleep(20 * time.Millisecond)
+		got, _ = os.ReadFile(args)
+	}
+	if strings.TrimSpace(string(got)) != "--follow "+out {
+		t.Errorf("viewer started with %q, want --follow %s\n%s", got, out, stdout)
+	}
+}
