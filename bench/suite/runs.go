@@ -179,3 +179,19 @@ func cityScale(ctx context.Context, o Options) runOutcome {
 	_ = writeRecorded(filepath.Dir(o.Out), r)
 	return describe(&tm, "this run", 600)
 }
+
+// Record runs only the day run ("day") or the city-scale day ("million")
+// in full and stores it in RecordedFile beside o.Out, for quick reports
+// to quote.
+func Record(ctx context.Context, o Options, which string) error {
+	o.Quick = false
+	switch which {
+	case "day":
+		dayRun(ctx, o)
+	case "million":
+		cityScale(ctx, o)
+	default:
+		return fmt.Errorf("suite: --record %q: want day or million", which)
+	}
+	return nil
+}

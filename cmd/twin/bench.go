@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"path/filepath"
 	"runtime/pprof"
 
 	"citytwin/bench/scale"
@@ -29,7 +30,8 @@ curve, written beside the report). --quick runs small sizes in seconds and
 skips the anchors that take minutes; the full suite takes tens of minutes.
 'twin bench day' runs the single city-scale traffic day.`,
 		Example: `  twin bench --quick --out /tmp/report.md
-  twin bench --out bench/report.md`,
+  twin bench --out bench/report.md
+  twin bench --record day --out bench/report.md`,
 		Args: exactArgs(0),
 		RunE: func(cmd *cobra.Command, args []string) error { return runSuite(cmd, f) },
 	}
@@ -39,6 +41,7 @@ skips the anchors that take minutes; the full suite takes tens of minutes.
 	fl.StringVar(&f.work, "work", ".cache/bench", "folder for generated cities and anchor runs")
 	fl.StringVar(&f.root, "root", ".", "repository root: the anchors run from there and the models' reports are read there")
 	fl.BoolVarP(&f.verbose, "verbose", "v", false, "print each step on stderr")
+	fl.StringVar(&f.record, "record", "", "run only the day run (day) or the city-scale day (million) and store it beside the report for --quick to quote")
 	cmd.AddCommand(newBenchDayCmd())
 	return cmd
 }
@@ -101,6 +104,7 @@ vehicle. Run it under /usr/bin/time -v for the process's maximum RSS.`,
 
 type suiteFlags struct {
 	out, work, root string
+	record          string
 	quick, verbose  bool
 }
 
@@ -112,6 +116,13 @@ func runSuite(cmd *cobra.Command, f suiteFlags) error {
 	o := suite.Options{Out: f.out, Work: f.work, Root: f.root, Quick: f.quick, Exe: exe}
 	if f.verbose {
 		o.Log = cmd.ErrOrStderr()
+	}
+	if f.record != "" {
+		if err := suite.Record(cmd.Context(), o, f.record); err != nil {
+			return usageError(err)
+		}
+		fmt.Fprintln(cmd.OutOrStdout(), filepath.Join(filepath.Dir(f.out), suite.RecordedFile))
+		return nil
 	}
 	if err := suite.Run(cmd.Context(), o); err != nil {
 		return err
