@@ -15,6 +15,8 @@ type game struct {
 	ptr   pointer
 	last  time.Time
 	watch *watcher // a followed run (see Follow), or nil
+	shown viewState
+	drawn bool
 }
 
 func (g *game) Update() error {
@@ -32,7 +34,18 @@ func (g *game) Update() error {
 	return nil
 }
 
-func (g *game) Draw(screen *ebiten.Image) { g.view.Render(screen) }
+// Draw renders the view unless nothing shown changed since the last
+// frame: the screen is not cleared between frames (see ShowRun), so an
+// idle viewer (paused, or following a live run between updates) costs
+// almost nothing per frame.
+func (g *game) Draw(screen *ebiten.Image) {
+	k := g.view.stateKey()
+	if g.drawn && k == g.shown {
+		return
+	}
+	g.view.Render(screen)
+	g.shown, g.drawn = k, true
+}
 
 func (g *game) Layout(w, h int) (int, int) {
 	g.view.Resize(w, h)

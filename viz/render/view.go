@@ -85,3 +85,29 @@ func (v *View) CycleRoadMetric() {
 
 // ToggleLayer switches a layer on or off.
 func (v *View) ToggleLayer(name string) { v.On[name] = !v.On[name] }
+
+// viewState is everything a frame depends on; equal states draw equal
+// frames.
+type viewState struct {
+	scene     *Scene
+	t, speed  float64
+	cam       viz.Camera
+	layers    uint32 // bit i: viz.AllLayers[i] on
+	sel       *Selection
+	kpi, help bool
+	playing   bool
+	roadColor int
+}
+
+func (v *View) stateKey() viewState {
+	k := viewState{scene: v.Scene, t: v.T, speed: v.Speed, cam: v.Cam, sel: v.Sel, kpi: v.ShowKPI, help: v.ShowHelp, playing: v.Playing}
+	for i, l := range viz.AllLayers {
+		if v.On[l] {
+			k.layers |= 1 << i
+		}
+	}
+	if roads := v.Scene.Run.Set(viz.LayerRoads); roads != nil {
+		k.roadColor = roads.Color
+	}
+	return k
+}
