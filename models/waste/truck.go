@@ -31,7 +31,11 @@ func (m *Model) stopEdge(t *Truck, j int) city.EdgeID {
 }
 
 // startLeg drives truck k to its next stop: through the traffic model
-// when it runs, else at free-flow time.
+// when it runs (which drives from the start of the origin edge to the end
+// of the destination edge and reports the time), else at the free-flow
+// time from the end of the origin edge to the end of the destination
+// edge. Either way the km are those of the fastest free-flow path from
+// the end of the origin edge (driveLeg).
 func (m *Model) startLeg(s *engine.Sim, k int) {
 	t := &m.st.Trucks[k]
 	from, to := city.EdgeID(t.Edge), m.stopEdge(t, t.Next)
