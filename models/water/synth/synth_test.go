@@ -224,3 +224,40 @@ func TestTowerSource(t *testing.T) {
 		t.Errorf("pressures at peak %.2f..%.2f m, over the day %.2f..%.2f m", lo, hi, dayLo, dayHi)
 	}
 }
+
+// TestTaggedSourcesShort covers the tagged sources on the small extract: a
+// water works (reservoir and pump at the nearest junction) wins over a
+// tower (gravity), and a tower over the synthetic source.
+func TestTaggedSourcesShort(t *testing.T) {
+	t.Parallel()
+	base := load(t, "testdata/no_facilities.osm")
+	corner := base.Roads.NodeXY[0]
+	works := city.Facility{Feature: city.Feature{OSMID: 7, Name: "works", XY: corner}, Kind: "water_works"}
+	tower := city.Facility{Feature: city.Feature{OSMID: 8, Name: "tower", XY: corner}, Kind: "water_tower"}
+	for _, tc := range []struct {
+		name         string
+		works, tower []city.Facility
+		want         SourceKind
+		pumps        int
+	}{
+		{"works and tower", []city.Facility{works}, []city.Facility{tower}, FromWaterWorks, 1},
+		{"tower", nil, []city.Facility{tower}, FromWaterTower, 0},
+	} {
+		c := *base
+		c.WaterWorks, c.WaterTowers = tc.works, tc.tower
+		r, err := Synthesize(&c, DefaultParams())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Source.Kind != tc.want || len(r.Net.Pumps) != tc.pumps || len(r.Gaps) != 0 {
+			t.Errorf("%s: source %v, %d pumps, gaps %q", tc.name, r.Source.Kind, len(r.Net.Pumps), r.Gaps)
+		}
+		if d := dist(r.Source.XY, corner); d != 0 {
+			t.Errorf("%s: source %.1f m from the facility", tc.name, d)
+		}
+		lo, hi, dayLo, dayHi := dayPressures(t, r.INP, r.PeakHour)
+		if lo < 20 || hi > 60 || dayLo < 20 || dayHi > 60 {
+			t.Errorf("%s: pressures at peak %.2f..%.2f m, day %.2f..%.2f m", tc.name, lo, hi, dayLo, dayHi)
+		}
+	}
+}
