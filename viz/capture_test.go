@@ -45,10 +45,9 @@ type shotSpec struct {
 	Click  []float64 `json:"click"`
 }
 
-// capture renders the shots of the bundled run in one twin-viewer process
-// under a fresh Xvfb, with Mesa's software rasterizer. It skips the test
-// when Xvfb is not installed.
-func capture(t *testing.T, shots []shotSpec) []*image.RGBA {
+// xvfbViewer starts a private Xvfb for the test (stopped at its end) and
+// builds the viewer; it skips the test when Xvfb is not installed.
+func xvfbViewer(t *testing.T) (display, exe string) {
 	t.Helper()
 	display, stop, err := StartXvfb()
 	if errors.Is(err, ErrNoXvfb) {
@@ -57,11 +56,19 @@ func capture(t *testing.T, shots []shotSpec) []*image.RGBA {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer stop()
-	exe, err := viewer()
-	if err != nil {
+	t.Cleanup(stop)
+	if exe, err = viewer(); err != nil {
 		t.Fatal(err)
 	}
+	return display, exe
+}
+
+// capture renders the shots of the bundled run in one twin-viewer process
+// under a fresh Xvfb, with Mesa's software rasterizer. It skips the test
+// when Xvfb is not installed.
+func capture(t *testing.T, shots []shotSpec) []*image.RGBA {
+	t.Helper()
+	display, exe := xvfbViewer(t)
 	dir := t.TempDir()
 	for i := range shots {
 		shots[i].Path = filepath.Join(dir, fmt.Sprintf("shot%02d.png", i))

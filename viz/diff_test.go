@@ -215,12 +215,8 @@ func TestDiffClosedStreet(t *testing.T) {
 
 // diffShot captures a difference map (map only) of variant against the
 // bundled run, at the peak time, with the roads coloured by flow.
-func diffShot(t *testing.T, display, variant, layers string) (*image.RGBA, float64) {
+func diffShot(t *testing.T, display, exe, variant, layers string) (*image.RGBA, float64) {
 	t.Helper()
-	exe, err := viewer()
-	if err != nil {
-		t.Fatal(err)
-	}
 	out := filepath.Join(t.TempDir(), "diff.png")
 	cmd := exec.Command(exe, "-diff", testRun, "-at", "peak", "-layers", layers, "-size", "800x500",
 		"-noui", "-json", "-screenshot", out, variant)
@@ -252,15 +248,8 @@ func coloured(img *image.RGBA, x, y int) bool {
 // closed, the coloured pixels are all on that street, and it is blue (less
 // flow) where its busiest edge runs.
 func TestDiffFrames(t *testing.T) {
-	display, stop, err := StartXvfb()
-	if errors.Is(err, ErrNoXvfb) {
-		t.Skip("Xvfb is not installed (Debian package xvfb)")
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer stop()
-	self, _ := diffShot(t, display, testRun, "roads")
+	display, exe := xvfbViewer(t)
+	self, _ := diffShot(t, display, exe, testRun, "roads")
 	for y := 0; y < 500; y++ {
 		for x := 0; x < 800; x++ {
 			if coloured(self, x, y) {
@@ -269,7 +258,7 @@ func TestDiffFrames(t *testing.T) {
 		}
 	}
 	variant := closedRun(t)
-	img, at := diffShot(t, display, variant, "traffic") // traffic means the roads in a difference map
+	img, at := diffShot(t, display, exe, variant, "traffic") // traffic means the roads in a difference map
 	r := mustLoad(t, testRun)
 	cam := Camera{W: 800, H: 500}
 	cam.Fit(r.Bounds)

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -44,18 +43,7 @@ func touchManifest(t *testing.T, dir string, wall float64) {
 // checks that the viewer reloads it: the second frame differs from the
 // first and matches a fresh capture of the rewritten run.
 func TestFollow(t *testing.T) {
-	display, stop, err := StartXvfb()
-	if errors.Is(err, ErrNoXvfb) {
-		t.Skip("Xvfb is not installed (Debian package xvfb)")
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer stop()
-	exe, err := viewer()
-	if err != nil {
-		t.Fatal(err)
-	}
+	display, exe := xvfbViewer(t)
 	dir, out := copyRun(t), filepath.Join(t.TempDir(), "follow.png")
 	env := append(os.Environ(), "DISPLAY="+display, "LIBGL_ALWAYS_SOFTWARE=1")
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)

@@ -1,6 +1,7 @@
 package viz
 
 import (
+	"cmp"
 	"fmt"
 	"image/color"
 	"math"
@@ -112,19 +113,9 @@ func collections(r *Run, n int) ([][]emptying, error) {
 		}
 	}
 	for _, e := range out {
-		slices.SortFunc(e, func(a, b emptying) int { return cmpFloat(a.t, b.t) })
+		slices.SortFunc(e, func(a, b emptying) int { return cmp.Compare(a.t, b.t) })
 	}
 	return out, nil
-}
-
-func cmpFloat(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // binHistory is what is known of one bin's fill.
@@ -148,7 +139,7 @@ func (b binHistory) sampleTimes(grid []float64) []float64 {
 
 // at is the reconstructed fill (%) at time s (see binFill).
 func (b binHistory) at(s float64) float64 {
-	j, _ := slices.BinarySearchFunc(b.emptied, s, func(e emptying, s float64) int { return cmpFloat(e.t, s) })
+	j, _ := slices.BinarySearchFunc(b.emptied, s, func(e emptying, s float64) int { return cmp.Compare(e.t, s) })
 	if j < len(b.emptied) && b.emptied[j].t == s {
 		return 0 // emptied now
 	}
