@@ -305,8 +305,9 @@ func (w *initWriter) traffic(t *text) {
 		return
 	}
 	t.note(3, "Car trips between homes and workplaces drawn from the buildings",
-		"(models/traffic BuildingDemand). With recorded counts, set",
-		"counts: FILE.csv (columns hour,count) and the departures follow their shape.")
+		"(models/traffic BuildingDemand). With recorded counts, set counts: FILE.csv",
+		"(columns hour,count): the departures follow their shape, and with",
+		"counts_are_trips: true their total is the day's number of trips.")
 	t.kv(3, "buildings", "1", "factor on the demand below (1 = as documented)")
 	t.kv(3, "trips_per_home_m2", num(d.TripsPerHomeM2), "car trips per m² of dwelling and day: our assumption (~2 per 100 m² home); replace with a travel survey")
 	t.kv(3, "home_work_share", num(d.HomeWorkShare), "share of trips home->work before noon, work->home after (the rest between homes)")

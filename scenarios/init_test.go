@@ -3,9 +3,11 @@ package scenarios
 import (
 	"bytes"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -214,6 +216,48 @@ func TestGridCase(t *testing.T) {
 	if sc, err := Parse("g.yaml", []byte(bad)); err == nil {
 		if _, _, err := Build(sc); err == nil || !strings.Contains(err.Error(), "grid.case") {
 			t.Errorf("a missing case: want an error naming models.grid.case, got %v", err)
+		}
+	}
+}
+
+// TestTrafficCounts: recorded counts shape the building demand's
+// departures, and with counts_are_trips set the day's number of trips.
+func TestTrafficCounts(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	var csv strings.Builder
+	csv.WriteString("hour,count\n")
+	for h := 0; h < 24; h++ {
+		n := 0
+		if h == 8 {
+			n = 300
+		}
+		if h == 17 {
+			n = 100
+		}
+		csv.WriteString(strconv.Itoa(h) + "," + strconv.Itoa(n) + "\n")
+	}
+	if err := os.WriteFile(filepath.Join(dir, "counts.csv"), []byte(csv.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	doc := "name: c\ncity:\n  osm: " + filepath.Join(mustAbs(t, "."), "data/osm/copenhagen_osterbro_trianglen_1km2.osm") +
+		"\nstart: 2024-05-14T00:00:00\ntimezone: Europe/Copenhagen\nduration: 24h\nmodels:\n  traffic:\n    demand:\n      buildings: 1\n      counts: counts.csv\n      counts_are_trips: true\n"
+	sc, err := Parse(filepath.Join(dir, "c.yaml"), []byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	env, models, err := Build(sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bd := models[0].(*trafficModel).bd
+	trips := bd.Trips(env.City, 0, 86400, 1, rand.New(rand.NewPCG(1, 2)))
+	if n := len(trips); n < 390 || n > 410 {
+		t.Errorf("%d trips over the day, the counts total 400", n)
+	}
+	for _, tr := range trips {
+		if h := int(tr.DepartS / 3600); h != 8 && h != 17 {
+			t.Fatalf("trip departs at %.0f s (hour %d): the counts have trips at 8 and 17 h only", tr.DepartS, h)
 		}
 	}
 }

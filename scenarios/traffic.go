@@ -15,6 +15,7 @@ import (
 	"github.com/goccy/go-yaml/ast"
 
 	"citytwin/engine"
+	"citytwin/models/city"
 	"citytwin/models/traffic"
 )
 
@@ -40,11 +41,14 @@ type trafficConfig struct {
 		// The assumptions of the building demand (traffic.BuildingDemand),
 		// each defaulting to its documented value; Counts, a CSV of
 		// recorded hourly counts (hour,count), replaces Profile by their
-		// shape.
+		// shape, and with CountsAreTrips also sets the day's number of
+		// trips to their total (counts of every car trip in the area,
+		// such as a cordon count or a travel survey's trip table).
 		TripsPerHomeM2 *float64  `yaml:"trips_per_home_m2"`
 		HomeWorkShare  *float64  `yaml:"home_work_share"`
 		Profile        []float64 `yaml:"profile"`
 		Counts         string    `yaml:"counts"`
+		CountsAreTrips bool      `yaml:"counts_are_trips"`
 	} `yaml:"demand"`
 }
 
@@ -264,8 +268,31 @@ func buildingDemand(env *Env, key string, c trafficConfig) (traffic.BuildingDema
 		if err != nil {
 			return d, env.Invalid(key+".counts", "%v", err)
 		}
+		if c.Demand.CountsAreTrips {
+			area := homeFloorArea(env.City)
+			if area <= 0 {
+				return d, env.Invalid(key+".counts_are_trips", "the city has no residential floor area to scale")
+			}
+			var total float64
+			for _, n := range counts {
+				total += n
+			}
+			d.TripsPerHomeM2 = total / area
+		}
 	}
 	return d, nil
+}
+
+// homeFloorArea is the residential floor area the building demand draws
+// homes from (buildings with a floor area near a road), m².
+func homeFloorArea(c *city.City) float64 {
+	var area float64
+	for _, b := range c.Buildings {
+		if b.Use == "residential" && b.Edge != city.NoEdge && b.FloorAreaM2 > 0 {
+			area += b.FloorAreaM2
+		}
+	}
+	return area
 }
 
 // setProfile replaces the departure profile: 24 non-negative weights, not
