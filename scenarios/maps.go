@@ -144,7 +144,7 @@ func mapsMarkdown(w io.Writer, maps []diffMap, note string) {
 				fmt.Fprintf(w, " %s %s: no difference.", s.Kind, s.Metric)
 				continue
 			}
-			fmt.Fprintf(w, " %s %s: %.3g to +%.3g %s.", s.Kind, s.Metric, s.Lo, s.Hi, s.Unit)
+			fmt.Fprintf(w, " %s %s: %s.", s.Kind, s.Metric, strings.TrimSpace(fmt.Sprintf("%.3g to +%.3g %s", s.Lo, s.Hi, s.Unit)))
 		}
 		fmt.Fprintf(w, "\n\n![%s](%s)\n", m.Title, m.File)
 	}

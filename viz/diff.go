@@ -35,7 +35,8 @@ var ColContext = color.RGBA{78, 82, 94, 255}
 var sparseMetrics = map[string]bool{"flow": true, "density": true, "queue": true}
 
 // Diff makes a run whose metrics are variant − base, entity by entity
-// (matched by id within sets of the same layer and kind) and sample by
+// (matched by id within sets of the same layer and kind; sets identified
+// only by row number, such as truck routes, get no difference) and sample by
 // sample (over the union of both runs' sample times, each value holding
 // until its run's next sample). Geometry, clock and manifest are the
 // variant's; the vehicles are dropped. Each difference metric is coloured
@@ -56,7 +57,7 @@ func Diff(base, variant *Run) (*Run, error) {
 		if vs.Layer != LayerBuildings {
 			ds.Static = ColContext
 		}
-		if bs != nil {
+		if bs != nil && !vs.RowIDs && !bs.RowIDs { // rows of two runs (truck routes) are not the same entities
 			for _, vm := range vs.Metrics {
 				if bm := bs.metric(vm.Name); bm != nil {
 					ds.Metrics = append(ds.Metrics, diffMetric(bs, bm, vs, vm))

@@ -59,6 +59,7 @@ func loadEntities(r *Run, s entitySpec) (*Entities, error) {
 		for i := range ids {
 			ids[i] = fmt.Sprint(i)
 		}
+		e.RowIDs = true
 	}
 	labels := entityLabels(t, s.label)
 	caps := make([]float64, t.Rows)

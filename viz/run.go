@@ -60,6 +60,7 @@ type Entities struct {
 	Color    int           // index of the metric that colours the map
 	Static   color.RGBA    // colour when there is no metric
 	Width    float32       // line width or point size, px
+	RowIDs   bool          // the ids are row numbers: the same id in two runs need not be the same entity
 }
 
 // Len is the number of entities.
