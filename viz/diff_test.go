@@ -21,7 +21,7 @@ import (
 const closedStreet = "Randersgade"
 
 // copyRun copies the bundled run into a new folder.
-func copyRun(t *testing.T) string {
+func copyRun(t testing.TB) string {
 	t.Helper()
 	dir := t.TempDir()
 	entries, err := os.ReadDir(testRun)
@@ -41,7 +41,7 @@ func copyRun(t *testing.T) string {
 }
 
 // closedEdges are the ids of the edges of closedStreet.
-func closedEdges(t *testing.T) map[string]bool {
+func closedEdges(t testing.TB) map[string]bool {
 	t.Helper()
 	roads, _, err := ReadTable(testRun, "road_edges")
 	if err != nil {
@@ -70,7 +70,7 @@ func closedEdges(t *testing.T) map[string]bool {
 // rewriteEdgeSeries replaces dir's edge_series by a CSV copy of the
 // bundled one without the rows of the dropped edges, each speed
 // multiplied by speedFactor.
-func rewriteEdgeSeries(t *testing.T, dir string, drop map[string]bool, speedFactor float64) {
+func rewriteEdgeSeries(t testing.TB, dir string, drop map[string]bool, speedFactor float64) {
 	t.Helper()
 	src, _, err := ReadTable(testRun, "edge_series")
 	if err != nil {
@@ -111,13 +111,13 @@ func rewriteEdgeSeries(t *testing.T, dir string, drop map[string]bool, speedFact
 
 // closedRun is a copy of the bundled run in which closedStreet carried
 // no traffic.
-func closedRun(t *testing.T) string {
+func closedRun(t testing.TB) string {
 	dir := copyRun(t)
 	rewriteEdgeSeries(t, dir, closedEdges(t), 1)
 	return dir
 }
 
-func mustLoad(t *testing.T, dir string) *Run {
+func mustLoad(t testing.TB, dir string) *Run {
 	t.Helper()
 	r, err := Load(dir)
 	if err != nil {
@@ -316,4 +316,16 @@ func screenDistance(cam *Camera, lines [][]orb.Point, x, y float64) float64 {
 		}
 	}
 	return best
+}
+
+// BenchmarkDiff measures differencing the bundled run (every metric of
+// every set) against the run with a street closed.
+func BenchmarkDiff(b *testing.B) {
+	base, variant := mustLoad(b, testRun), mustLoad(b, closedRun(b))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Diff(base, variant); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
