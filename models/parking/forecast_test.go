@@ -132,3 +132,35 @@ func birminghamFeed(t testing.TB) ([]Series, FeedReport) {
 	}
 	return ss, rep
 }
+
+// BenchmarkForecast: the forecast of one car park's week (Bull Ring,
+// 11 weeks of half-hourly data).
+func BenchmarkForecast(b *testing.B) {
+	s := birminghamByCode(b, "Bull Ring")
+	b.ReportAllocs()
+	for b.Loop() {
+		Forecast(s, heldBack, ForecastOptions{})
+	}
+}
+
+// BenchmarkFit: the whole fit of one car park (6 dwell candidates, 336
+// rates each).
+func BenchmarkFit(b *testing.B) {
+	s := birminghamByCode(b, "Bull Ring")
+	b.ReportAllocs()
+	for b.Loop() {
+		Fit(s, heldBack, FitOptions{})
+	}
+}
+
+// birminghamByCode is one car park of the Birmingham test feed.
+func birminghamByCode(t testing.TB, code string) Series {
+	t.Helper()
+	for _, s := range birmingham(t) {
+		if s.Code == code {
+			return s
+		}
+	}
+	t.Fatalf("no car park %q", code)
+	return Series{}
+}

@@ -2,6 +2,7 @@ package parking
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -156,4 +157,21 @@ func FuzzReadRegister(f *testing.F) {
 			ids[e.ID] = true
 		}
 	})
+}
+
+// BenchmarkReadRegister: a register of 1,000 car parks.
+func BenchmarkReadRegister(b *testing.B) {
+	var sb strings.Builder
+	sb.WriteString("id,name,lon,lat,capacity,chargers,charger_kw,kind\n")
+	for i := range 1000 {
+		fmt.Fprintf(&sb, "p%d,Car park %d,12.57%03d,55.70%03d,%d,2,22,car_park\n", i, i, i, i, 50+i)
+	}
+	doc := sb.String()
+	b.SetBytes(int64(len(doc)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := ReadRegister(strings.NewReader(doc), "b.csv"); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
