@@ -364,6 +364,9 @@ func (fk *forker) fork(sim *engine.Sim, why string) error {
 	fk.mu.Unlock()
 	var buf bytes.Buffer
 	if err := sim.Checkpoint(&buf); err != nil {
+		fk.mu.Lock()
+		fk.busy = false
+		fk.mu.Unlock()
 		return fmt.Errorf("live: fork: %w", err)
 	}
 	at := sim.Now()
