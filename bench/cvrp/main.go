@@ -47,6 +47,7 @@ func main() {
 	flag.IntVar(&tune.DecomposeSize, "decompose-size", 0, "customers per decomposition sub-problem (0: the solver's default)")
 	flag.IntVar(&tune.DecomposeIterations, "decompose-iterations", 0, "iterations per sub-problem (0: the solver's default)")
 	flag.IntVar(&tune.DecomposeInitial, "decompose-initial", 0, "random individuals per sub-problem (0: the solver's default)")
+	flag.IntVar(&tune.LargeInitialPopulation, "initial-large", 0, "initial population where the decomposition runs (0: the solver's default, -1: -initial)")
 	profile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	flag.Parse()
 	if *profile != "" {
@@ -147,6 +148,7 @@ func run(w io.Writer, data string, rows []bksRow, keep func(bksRow) bool, limit 
 			overrideInt(&p.DecomposeSize, tune.DecomposeSize)
 			overrideInt(&p.DecomposeIterations, tune.DecomposeIterations)
 			overrideInt(&p.DecomposeInitial, tune.DecomposeInitial)
+			overrideInt(&p.LargeInitialPopulation, tune.LargeInitialPopulation)
 			opts.Params = &p
 		}
 		sol, err := cvrp.Solve(in, opts)

@@ -162,7 +162,11 @@ func (s *solver) initialPopulation() {
 	if s.params.GreedyShare > 0 {
 		greedyEvery = max(1, int(math.Round(1/s.params.GreedyShare)))
 	}
-	for i := 0; i < s.params.InitialPopulation && (i == 0 || !s.stop()); i++ {
+	count := s.params.InitialPopulation
+	if s.params.LargeInitialPopulation > 0 && s.decomposeEnabled() {
+		count = s.params.LargeInitialPopulation
+	}
+	for i := 0; i < count && (i == 0 || !s.stop()); i++ {
 		x := newIndividual(s.in.N, s.fleet)
 		if greedyEvery > 0 && i%greedyEvery == 0 {
 			s.greedyTour(x.giant)
