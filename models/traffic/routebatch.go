@@ -39,7 +39,20 @@ func (t *Traffic) takeBatched(i int32) (route []int32, found, ok bool) {
 	if _, can := t.router.(Forker); !can {
 		return nil, false, false
 	}
-	if b.gen != t.weightsGen || b.next >= len(b.vehicles) || b.vehicles[b.next] != i {
+	if b.gen == t.weightsGen && b.next < len(b.vehicles) && b.vehicles[b.next] != i {
+		// Vehicles of the batch whose state changed are skipped; a vehicle
+		// added after the batch was routed (an injected one) is routed on
+		// its own, and the batch is kept for the departures it holds.
+		p := b.next + 1
+		for p < len(b.vehicles) && b.vehicles[p] != i {
+			p++
+		}
+		if p == len(b.vehicles) {
+			return nil, false, false
+		}
+		b.next = p
+	}
+	if b.gen != t.weightsGen || b.next >= len(b.vehicles) {
 		t.fillBatch(t.nextDue - 1)
 		if b.next >= len(b.vehicles) || b.vehicles[b.next] != i {
 			return nil, false, false
