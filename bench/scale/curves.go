@@ -71,7 +71,7 @@ func Cities(work string, sizes []int, seed uint64) ([]*city.City, []float64, err
 // between random edges (A* with ALT landmarks).
 func CityCurve(cities []*city.City, loadS []float64, routes int, seed uint64) Curve {
 	c := Curve{Name: "city", Title: "City import and routing against size", XLabel: "directed road edges",
-		YLabel: "CPU ms", Columns: []string{"edges", "nodes", "buildings", "load CPU s", "route CPU µs"},
+		YLabel: "CPU: load ms, route µs", Columns: []string{"edges", "nodes", "buildings", "load CPU s", "route CPU µs"},
 		YNames: []string{"load (ms)", "route (µs)"}}
 	for k, ct := range cities {
 		g := ct.Roads
