@@ -75,7 +75,7 @@ func parse(args []string, stderr io.Writer) (flags, []string, error) {
 
 func run(args []string, stdout, stderr io.Writer) int {
 	f, pos, err := parse(args, stderr)
-	if err != nil || (f.follow == "" && len(pos) != 1) || (f.follow != "" && len(pos) != 0) {
+	if err != nil || (f.follow == "" && len(pos) != 1) || (f.follow != "" && (len(pos) != 0 || f.diff != "")) {
 		fmt.Fprintln(stderr, "usage: twin-viewer [flags] RUN_DIR | twin-viewer -follow RUN_DIR [flags]")
 		return 2
 	}
