@@ -27,6 +27,12 @@ type Router struct {
 	hStamp     []uint32
 
 	statPops, statPushes int // of the last query, for tests
+
+	// TimeTo's targets: marked (== s.gen) on their edges, chained by
+	// index from thead through tnext; allocated on first use
+	tmark []uint32
+	thead []int32
+	tnext []int32
 }
 
 // NewRouter returns a router over g with free-flow weights. The first

@@ -164,3 +164,47 @@ func TestWideExtractIndex(t *testing.T) {
 		t.Fatalf("snap: edge %d at %.1f m, ok %v", e, d, ok)
 	}
 }
+
+// TestTimeToMatchesTimeFrom checks the stopping one-to-many search against
+// the one-to-all search on random sources and target sets of the extract.
+func TestTimeToMatchesTimeFrom(t *testing.T) {
+	c := load(t, osterbroXML)
+	g := c.Roads
+	r := NewRouter(g)
+	all := make([]float64, g.NumEdges())
+	rng := rand.New(rand.NewPCG(5, 6))
+	for q := 0; q < 50; q++ {
+		from := EdgeID(rng.IntN(g.NumEdges()))
+		targets := make([]EdgeID, 1+rng.IntN(20))
+		for i := range targets {
+			targets[i] = EdgeID(rng.IntN(g.NumEdges()))
+		}
+		targets = append(targets, targets[0]) // a repeated target
+		got := make([]float64, len(targets))
+		r.TimeTo(from, targets, got)
+		r.TimeFrom(from, all)
+		for i, e := range targets {
+			if got[i] != all[e] {
+				t.Fatalf("query %d: TimeTo(%d -> %d) = %v, TimeFrom gives %v", q, from, e, got[i], all[e])
+			}
+		}
+		// TimeToBest: the minimum of cost + extra is the one the full
+		// search gives, and every finite entry is exact.
+		extra := make([]float64, len(targets))
+		for i := range extra {
+			extra[i] = 300 * rng.Float64()
+		}
+		r.TimeToBest(from, targets, extra, got)
+		want, have := math.Inf(1), math.Inf(1)
+		for i, e := range targets {
+			want = min(want, all[e]+extra[i])
+			have = min(have, got[i]+extra[i])
+			if !math.IsInf(got[i], 1) && got[i] != all[e] {
+				t.Fatalf("query %d: TimeToBest(%d -> %d) = %v, TimeFrom gives %v", q, from, e, got[i], all[e])
+			}
+		}
+		if want != have {
+			t.Fatalf("query %d: TimeToBest's minimum %v, full search %v", q, have, want)
+		}
+	}
+}

@@ -145,11 +145,16 @@ type Model struct {
 	city     *city.City
 	router   *city.Router
 	sessions *SessionTable
-	dist     []float64 // scratch: drive time from one edge to all
-	id       engine.ModelID
-	gridID   engine.ModelID
-	hasGrid  bool
-	st       State
+	// scratch of bestFree: candidate facilities, their edges, what the
+	// score adds to the drive, and drive times
+	cand      []int
+	candEdge  []city.EdgeID
+	candExtra []float64
+	candTime  []float64
+	id        engine.ModelID
+	gridID    engine.ModelID
+	hasGrid   bool
+	st        State
 }
 
 // State is everything that changes during a run: saved and restored by
@@ -195,8 +200,7 @@ func New(c *city.City, fac []Facility, cfg Config, sessions *SessionTable) (*Mod
 			return nil, err
 		}
 	}
-	m := &Model{cfg: cfg.withDefaults(), city: c, router: city.NewRouter(c.Roads), sessions: sessions,
-		dist: make([]float64, c.Roads.NumEdges())}
+	m := &Model{cfg: cfg.withDefaults(), city: c, router: city.NewRouter(c.Roads), sessions: sessions}
 	m.st.Facilities = append([]Facility(nil), fac...)
 	n := len(fac)
 	m.st.Occupied = make([]int32, n)

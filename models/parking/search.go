@@ -143,22 +143,41 @@ func (m *Model) bestUninformed(sr *Searcher) int {
 // bestFree is the free facility within maxWalk with the lowest driving
 // time from where the searcher is (plus walking and price when score).
 func (m *Model) bestFree(sr *Searcher, score bool, maxWalk float64) int {
-	m.router.TimeFrom(city.EdgeID(sr.Edge), m.dist)
-	best, bestC := -1, math.Inf(1)
+	// The candidates first (free, within walking distance, with what the
+	// score adds to the drive), then one search that stops as soon as no
+	// candidate not yet reached can beat the best one reached.
+	m.cand, m.candEdge, m.candExtra = m.cand[:0], m.candEdge[:0], m.candExtra[:0]
 	for f := range m.st.Facilities {
 		if !m.usable(sr, f) || !m.free(sr, f) {
 			continue
 		}
 		w := m.walkM(sr, f)
-		d := m.dist[m.st.Facilities[f].Edge]
-		if w > maxWalk || math.IsInf(d, 1) {
+		if w > maxWalk {
 			continue
 		}
-		c := d
+		x := 0.0
 		if score {
-			c += m.cfg.WalkWeight*w/m.cfg.WalkMps + m.priceCostS(sr, f)
+			x = m.cfg.WalkWeight*w/m.cfg.WalkMps + m.priceCostS(sr, f)
 		}
-		if c < bestC {
+		m.cand = append(m.cand, f)
+		m.candEdge = append(m.candEdge, m.st.Facilities[f].Edge)
+		m.candExtra = append(m.candExtra, x)
+	}
+	if len(m.cand) == 0 {
+		return -1
+	}
+	if cap(m.candTime) < len(m.cand) {
+		m.candTime = make([]float64, len(m.cand), 2*len(m.cand))
+	}
+	m.candTime = m.candTime[:len(m.cand)]
+	m.router.TimeToBest(city.EdgeID(sr.Edge), m.candEdge, m.candExtra, m.candTime)
+	best, bestC := -1, math.Inf(1)
+	for i, f := range m.cand {
+		d := m.candTime[i]
+		if math.IsInf(d, 1) {
+			continue
+		}
+		if c := d + m.candExtra[i]; c < bestC {
 			best, bestC = f, c
 		}
 	}
