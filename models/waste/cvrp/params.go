@@ -68,7 +68,8 @@ type Params struct {
 func DefaultParams() Params {
 	return Params{Granular: 20, Mu: 25, Lambda: 40, Elite: 4, Close: 5, TargetFeasible: 0.2,
 		IterationsNoImprovement: 20000, PenaltyInterval: 100, RepairProbability: 0.5, InitialPopulation: 100,
-		DecomposeMinCustomers: 400, DecomposeInterval: 50, DecomposeSize: 120, DecomposeIterations: 500, DecomposeInitial: 10}
+		DecomposeMinCustomers: 400, DecomposeInterval: 20, DecomposeSize: 120, DecomposeIterations: 500, DecomposeInitial: 10,
+		LargeInitialPopulation: 25}
 }
 
 const epsilon = 1e-5 // improvement threshold, as in Vidal (2022)
