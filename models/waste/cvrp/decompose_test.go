@@ -175,3 +175,16 @@ func routeLoad(in *Instance, r []int) float64 {
 	}
 	return q
 }
+
+// BenchmarkDecompose measures one decomposition round (groups of about 30
+// customers, 200 iterations each) on an elite of X-n101-k25.
+func BenchmarkDecompose(b *testing.B) {
+	in := loadTestInstance(b, "X-n101-k25.vrp", RoundAuto)
+	s := newSolver(in, Options{Seed: 3, MaxIterations: 50, Params: decomposingParams(30, 1000)})
+	s.run()
+	s.opts.MaxIterations = 0 // the rounds below run past the limit
+	b.ReportAllocs()
+	for b.Loop() {
+		s.decompose()
+	}
+}
