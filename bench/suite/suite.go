@@ -82,7 +82,7 @@ func Run(ctx context.Context, o Options) error {
 	if o.Quick {
 		mode = "quick (`--quick`: small sizes, anchors quoted from the models' reports, not re-run)"
 	}
-	fmt.Fprintf(&rep, "# citytwin benchmark report\n\nWritten by `twin bench` (regenerate: `make bench`, or `twin bench --out %s`%s). Mode: %s. Run on %s, %s/%s, %d CPUs, %s; suite wall time %.0f s.\n\n",
+	fmt.Fprintf(&rep, "# citytwin benchmark report\n\nWritten by `twin bench` (regenerate: `make bench`, or `twin bench --out %s%s`). Mode: %s. Run on %s, %s/%s, %d CPUs, %s; suite wall time %.0f s.\n\n",
 		o.Out, map[bool]string{true: " --quick", false: ""}[o.Quick], mode, time.Now().UTC().Format("2006-01-02 15:04 UTC"),
 		runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version(), time.Since(t0).Seconds())
 	rep.WriteString("The machine is shared with other engineers' builds and tests: wall times are inflated by waiting for a core, so costs are given in CPU time where the code measures it. ")
