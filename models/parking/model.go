@@ -46,24 +46,30 @@ func (g Guidance) String() string { return [...]string{"none", "nearest", "score
 
 // Config holds the model's parameters.
 type Config struct {
-	Guidance    Guidance
-	MaxWalkM    float64 // acceptable walk; candidates of the cruising search lie within it (default 600 m)
-	MaxVisits   int     // facilities tried before giving up (default 6)
-	MaxSearchS  float64 // search time before giving up (default 600 s, inside Shoup's 3.5-13.9 min)
-	CheckS      float64 // time to check one facility (enter, look along the kerb), s (default 20)
-	FallbackM   float64 // after giving up, drivers take the nearest free facility within this walk, else leave (default 2000 m)
-	WalkMps     float64 // walking speed, m/s (default 1.3)
-	WalkFactor  float64 // walking route length / straight line (default 1.3)
-	WalkWeight  float64 // value of walking time relative to driving time (default 2; Wardman 2004 finds walk time valued 1.5-2x in-vehicle time)
-	ValuePerH   float64 // value of time, currency per hour, to weigh prices (default 100)
-	EVShare     float64 // share of arriving cars that are EVs wanting to charge (default 0.1)
-	SampleS     float64 // occupancy series interval, s (default 300)
-	DayOffsetS  float64 // local time of day at the scenario start, s
-	Background  float64 // background arrivals per hour (mean over the day; 0 = none)
-	EventsTable bool    // keep the per-vehicle event table
-	FlatDemand  bool    // background arrivals at a constant rate, purposes and dwell of midday (experiments)
-	WarmupS     float64 // the KPI totals are reset at this time (0: never), to measure a settled state
-	Prefill     float64 // share of every facility's bays occupied at the start, by cars with a residual dwell (0..1)
+	Guidance   Guidance
+	MaxWalkM   float64 // acceptable walk; candidates of the cruising search lie within it (default 600 m)
+	MaxVisits  int     // facilities tried before giving up (default 6)
+	MaxSearchS float64 // search time before giving up (default 600 s, inside Shoup's 3.5-13.9 min)
+	CheckS     float64 // time to check one facility (enter, look along the kerb), s (default 20)
+	FallbackM  float64 // after giving up, drivers take the nearest free facility within this walk, else leave (default 2000 m)
+	// FallbackVisits bounds the facilities tried after giving up: when
+	// every one of them was taken on arrival, the driver leaves (turned
+	// away; default 6). Without a bound, drivers chasing the last free
+	// bays of a saturated district (each told of the same few) cruise on
+	// for hours.
+	FallbackVisits int
+	WalkMps        float64 // walking speed, m/s (default 1.3)
+	WalkFactor     float64 // walking route length / straight line (default 1.3)
+	WalkWeight     float64 // value of walking time relative to driving time (default 2; Wardman 2004 finds walk time valued 1.5-2x in-vehicle time)
+	ValuePerH      float64 // value of time, currency per hour, to weigh prices (default 100)
+	EVShare        float64 // share of arriving cars that are EVs wanting to charge (default 0.1)
+	SampleS        float64 // occupancy series interval, s (default 300)
+	DayOffsetS     float64 // local time of day at the scenario start, s
+	Background     float64 // background arrivals per hour (mean over the day; 0 = none)
+	EventsTable    bool    // keep the per-vehicle event table
+	FlatDemand     bool    // background arrivals at a constant rate, purposes and dwell of midday (experiments)
+	WarmupS        float64 // the KPI totals are reset at this time (0: never), to measure a settled state
+	Prefill        float64 // share of every facility's bays occupied at the start, by cars with a residual dwell (0..1)
 }
 
 func (c Config) withDefaults() Config {
@@ -83,6 +89,9 @@ func (c Config) withDefaults() Config {
 	def(&c.SampleS, 300)
 	if c.MaxVisits <= 0 {
 		c.MaxVisits = 6
+	}
+	if c.FallbackVisits <= 0 {
+		c.FallbackVisits = 6
 	}
 	if c.EVShare < 0 {
 		c.EVShare = 0

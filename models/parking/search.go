@@ -98,6 +98,10 @@ func (m *Model) next(s *engine.Sim, idx int32) {
 	f := -1
 	searchS := float64(int64(s.Now())-sr.ArriveUS) / 1e6
 	giveUp := sr.GaveUp || int(sr.Visits) >= m.cfg.MaxVisits || searchS >= m.cfg.MaxSearchS
+	if giveUp && int(sr.Visits) >= m.cfg.MaxVisits+m.cfg.FallbackVisits {
+		m.turnAway(s, idx)
+		return
+	}
 	switch {
 	case giveUp:
 		sr.GaveUp = true
