@@ -30,9 +30,10 @@ type Router struct {
 
 	// TimeTo's targets: marked (== s.gen) on their edges, chained by
 	// index from thead through tnext; allocated on first use
-	tmark []uint32
-	thead []int32
-	tnext []int32
+	tmark  []uint32
+	thead  []int32
+	tnext  []int32
+	torder []int32 // TimeToBest's targets by increasing extra
 }
 
 // NewRouter returns a router over g with free-flow weights. The first

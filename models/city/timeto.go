@@ -1,6 +1,10 @@
 package city
 
-import "math"
+import (
+	"cmp"
+	"math"
+	"slices"
+)
 
 // TimeTo sets out[i] to the cost of the fastest route from fromEdge to
 // targets[i], as TimeFrom would give it (+Inf where unreachable), and
@@ -13,9 +17,10 @@ func (r *Router) TimeTo(fromEdge EdgeID, targets []EdgeID, out []float64) {
 
 // TimeToBest is TimeTo for choosing the target that minimises
 // out[i] + extra[i] (extra >= 0: a walk, a price): the search also stops
-// once the next edge it would settle costs more than the best sum found,
-// so out[i] is exact for the targets reached and +Inf for the others,
-// none of which could have been the minimum (nor tied with it).
+// once the next edge it would settle, plus the least extra of the targets
+// not yet reached, costs more than the best sum found, so out[i] is exact
+// for the targets reached and +Inf for the others, none of which could
+// have been the minimum (nor tied with it).
 func (r *Router) TimeToBest(fromEdge EdgeID, targets []EdgeID, extra, out []float64) {
 	r.timeTo(fromEdge, targets, extra, out)
 }
@@ -44,6 +49,17 @@ func (r *Router) timeTo(fromEdge EdgeID, targets []EdgeID, extra, out []float64)
 		}
 	}
 	best := math.Inf(1) // the lowest out[i] + extra[i] settled so far
+	// With extras, the targets by increasing extra: no target not yet
+	// reached can cost less than the key popped plus the least extra among
+	// them (r.torder[next]).
+	next := 0
+	if extra != nil {
+		r.torder = r.torder[:0]
+		for i := range targets {
+			r.torder = append(r.torder, int32(i))
+		}
+		slices.SortFunc(r.torder, func(a, b int32) int { return cmp.Compare(extra[a], extra[b]) })
+	}
 	base := r.w[fromEdge]
 	s.set(fromEdge, 0, NoEdge)
 	s.heap.push(0, fromEdge)
@@ -52,8 +68,13 @@ func (r *Router) timeTo(fromEdge EdgeID, targets []EdgeID, extra, out []float64)
 		if it.key > s.get(it.edge) {
 			continue
 		}
-		if extra != nil && it.key+base > best {
-			break
+		if extra != nil {
+			for next < len(r.torder) && !math.IsInf(out[r.torder[next]], 1) {
+				next++
+			}
+			if next == len(r.torder) || it.key+base+extra[r.torder[next]] > best {
+				break
+			}
 		}
 		if r.tmark[it.edge] == s.gen {
 			r.tmark[it.edge] = s.gen - 1 // settled: count it once
