@@ -21,45 +21,35 @@ const routeBatchSize = 1024
 // order) on the router weights of generation gen.
 type routeBatch struct {
 	vehicles []int32
-	span     [][2]int32 // each vehicle's route in arena; span[0] < 0: no route
+	slot     map[int32]int32 // vehicle -> its index in vehicles, until taken
+	lastS    float64         // planned departure of the batch's last vehicle, s
+	span     [][2]int32      // each vehicle's route in arena; span[0] < 0: no route
 	arena    []int32
-	next     int
 	gen      uint64
 	forksGen uint64
 	forks    []Router
 	bufs     [][]int32
 }
 
-// takeBatched returns vehicle i's route from the batch, routing the next
-// batch of departures first when i is not in the current one. ok is false
-// when batching does not apply (no Forker, or i not found), and found
-// false when i has no route.
+// takeBatched returns vehicle i's route from the batch. When i departs
+// after the batch's last departure (or the weights changed) the next
+// batch is routed first; a vehicle added within the batch's span (an
+// injected one) is left to be routed alone. ok is false when batching
+// does not apply, found false when i has no route.
 func (t *Traffic) takeBatched(i int32) (route []int32, found, ok bool) {
 	b := &t.batch
 	if _, can := t.router.(Forker); !can {
 		return nil, false, false
 	}
-	if b.gen == t.weightsGen && b.next < len(b.vehicles) && b.vehicles[b.next] != i {
-		// Vehicles of the batch whose state changed are skipped; a vehicle
-		// added after the batch was routed (an injected one) is routed on
-		// its own, and the batch is kept for the departures it holds.
-		p := b.next + 1
-		for p < len(b.vehicles) && b.vehicles[p] != i {
-			p++
-		}
-		if p == len(b.vehicles) {
-			return nil, false, false
-		}
-		b.next = p
-	}
-	if b.gen != t.weightsGen || b.next >= len(b.vehicles) {
+	if b.gen != t.weightsGen || len(b.vehicles) == 0 || t.v.plannedS[i] > b.lastS {
 		t.fillBatch(t.nextDue - 1)
-		if b.next >= len(b.vehicles) || b.vehicles[b.next] != i {
-			return nil, false, false
-		}
 	}
-	s := b.span[b.next]
-	b.next++
+	slot, in := b.slot[i]
+	if !in {
+		return nil, false, false
+	}
+	delete(b.slot, i)
+	s := b.span[slot]
 	if s[0] < 0 {
 		return nil, false, true
 	}
@@ -70,12 +60,18 @@ func (t *Traffic) takeBatched(i int32) (route []int32, found, ok bool) {
 // routeBatchSize of them, on all cores.
 func (t *Traffic) fillBatch(k int) {
 	b := &t.batch
-	b.vehicles, b.span, b.arena, b.next, b.gen = b.vehicles[:0], b.span[:0], b.arena[:0], 0, t.weightsGen
+	b.vehicles, b.span, b.arena, b.gen = b.vehicles[:0], b.span[:0], b.arena[:0], t.weightsGen
+	clear(b.slot)
+	if b.slot == nil {
+		b.slot = make(map[int32]int32, routeBatchSize)
+	}
 	v := &t.v
 	for ; k < len(t.due) && len(b.vehicles) < routeBatchSize; k++ {
 		i := t.due[k]
 		if v.state[i] == statePending && v.rCur[i] < 0 && v.from[i] != v.to[i] {
+			b.slot[i] = int32(len(b.vehicles))
 			b.vehicles = append(b.vehicles, i)
+			b.lastS = v.plannedS[i]
 		}
 	}
 	workers := min(runtime.GOMAXPROCS(0), max(1, len(b.vehicles)/16))
