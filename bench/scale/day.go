@@ -116,6 +116,7 @@ func Day(o DayOptions) (DayResult, error) {
 
 	cfg := traffic.DefaultConfig()
 	cfg.EdgeIntervalS = 900
+	cfg.ParallelRoutes = true
 	tr, err := traffic.New(net, traffic.NewCityRouter(c), cfg, o.Seed)
 	if err != nil {
 		return r, err

@@ -38,7 +38,7 @@ type routeBatch struct {
 // does not apply, found false when i has no route.
 func (t *Traffic) takeBatched(i int32) (route []int32, found, ok bool) {
 	b := &t.batch
-	if _, can := t.router.(Forker); !can {
+	if _, can := t.router.(Forker); !can || !t.cfg.ParallelRoutes {
 		return nil, false, false
 	}
 	if b.gen != t.weightsGen || len(b.vehicles) == 0 || t.v.plannedS[i] > b.lastS {

@@ -39,6 +39,7 @@ func TestBatchedRoutesMatchOneAtATime(t *testing.T) {
 	run := func(router Router, procs int) []byte {
 		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
 		cfg := DefaultConfig()
+		cfg.ParallelRoutes = true
 		cfg.RerouteS = 600
 		tr, err := New(net, router, cfg, 3)
 		if err != nil {

@@ -10,21 +10,25 @@ import (
 // Config holds the model's settings. Zero fields take the defaults of
 // DefaultConfig.
 type Config struct {
-	StepS          float64 // time step, s (0.5)
-	IDM            IDM     // car-following parameters
-	SpeedFactorSD  float64 // sd of the per-vehicle speed factor (0.1; mean 1, clipped to ±2 sd)
-	TeleportS      float64 // standstill at the head of a lane before a teleport, s (300; < 0 never)
-	CriticalGapS   float64 // gap a yielding vehicle needs before a conflicting one, s (3)
-	PassGapS       float64 // a conflicting vehicle this far ahead of us has passed, s (1)
-	LaneChangeS    float64 // MOBIL evaluated every this many s (1)
-	Politeness     float64 // MOBIL p (0.2)
-	LaneThreshold  float64 // MOBIL Δa_th, m/s² (0.1)
-	SafeDecel      float64 // MOBIL b_safe, m/s² (4)
-	RerouteS       float64 // re-route running vehicles on current travel times every this many s (0 = off)
-	EdgeIntervalS  float64 // interval of the per-edge time series, s (300)
-	PositionsS     float64 // interval of the vehicle positions table, s (0 = off)
-	Signals        SignalConfig
-	MaxVehicles    int // refuse trips beyond this many (0 = no limit)
+	StepS         float64 // time step, s (0.5)
+	IDM           IDM     // car-following parameters
+	SpeedFactorSD float64 // sd of the per-vehicle speed factor (0.1; mean 1, clipped to ±2 sd)
+	TeleportS     float64 // standstill at the head of a lane before a teleport, s (300; < 0 never)
+	CriticalGapS  float64 // gap a yielding vehicle needs before a conflicting one, s (3)
+	PassGapS      float64 // a conflicting vehicle this far ahead of us has passed, s (1)
+	LaneChangeS   float64 // MOBIL evaluated every this many s (1)
+	Politeness    float64 // MOBIL p (0.2)
+	LaneThreshold float64 // MOBIL Δa_th, m/s² (0.1)
+	SafeDecel     float64 // MOBIL b_safe, m/s² (4)
+	RerouteS      float64 // re-route running vehicles on current travel times every this many s (0 = off)
+	EdgeIntervalS float64 // interval of the per-edge time series, s (300)
+	PositionsS    float64 // interval of the vehicle positions table, s (0 = off)
+	Signals       SignalConfig
+	MaxVehicles   int // refuse trips beyond this many (0 = no limit)
+	// ParallelRoutes routes departures in batches on all cores when the
+	// router is a Forker (off by default: the coupled scenario's parking
+	// and grid outputs are not yet shown identical with it on).
+	ParallelRoutes bool
 	LookaheadM     float64
 	yieldCheckMinM float64
 }
