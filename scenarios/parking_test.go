@@ -29,21 +29,7 @@ const parkingScenario = minimal + `models:
 func TestParkingCoupledWithTraffic(t *testing.T) {
 	t.Parallel()
 	run := func(checkpointAt engine.Time) (map[string]float64, string) {
-		sc, err := Parse("p.yaml", []byte(parkingScenario))
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, models, err := Build(sc)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sim := engine.New(sc.Seed)
-		for _, m := range models {
-			sim.Add(m)
-		}
-		if err := sim.Init(); err != nil {
-			t.Fatal(err)
-		}
+		sim, models := buildSim(t, "p.yaml", parkingScenario)
 		p := models[len(models)-1].(parkingModel)
 		if checkpointAt > 0 {
 			if err := sim.RunUntil(checkpointAt); err != nil {

@@ -31,21 +31,7 @@ const wasteTrafficScenario = minimal + `models:
 func TestWasteCoupledWithTraffic(t *testing.T) {
 	t.Parallel()
 	run := func(checkpointAt engine.Time) (map[string]float64, string) {
-		sc, err := Parse("w.yaml", []byte(wasteTrafficScenario))
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, models, err := Build(sc)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sim := engine.New(sc.Seed)
-		for _, m := range models {
-			sim.Add(m)
-		}
-		if err := sim.Init(); err != nil {
-			t.Fatal(err)
-		}
+		sim, models := buildSim(t, "w.yaml", wasteTrafficScenario)
 		w := models[len(models)-1].(wasteModel)
 		if checkpointAt > 0 {
 			if err := sim.RunUntil(checkpointAt); err != nil {
