@@ -30,6 +30,8 @@ func (r *Router) timeTo(fromEdge EdgeID, targets []EdgeID, extra, out []float64)
 	s.reset()
 	if len(r.tmark) != len(r.w) {
 		r.tmark = make([]uint32, len(r.w))
+	} else if s.gen == 1 {
+		clear(r.tmark) // the generation counter wrapped: old marks could match
 	}
 	if len(r.thead) != len(r.w) {
 		r.thead = make([]int32, len(r.w))
