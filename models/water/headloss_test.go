@@ -3,7 +3,6 @@ package water
 import (
 	"fmt"
 	"math"
-	"strings"
 	"testing"
 )
 
@@ -22,18 +21,7 @@ Units CFS
 Headloss %s
 Accuracy 0.00001
 `, rough, formula)
-	net, err := Parse(strings.NewReader(inp))
-	if err != nil {
-		t.Fatal(err)
-	}
-	sim, err := NewSimulator(net, DefaultSimOptions())
-	if err != nil {
-		t.Fatal(err)
-	}
-	sim.Init()
-	if err := sim.Solve(); err != nil {
-		t.Fatal(err)
-	}
+	_, sim := solveINP(t, inp)
 	return sim.LinkHeadloss(0)
 }
 

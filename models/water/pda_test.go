@@ -2,7 +2,6 @@ package water
 
 import (
 	"math"
-	"strings"
 	"testing"
 )
 
@@ -25,18 +24,7 @@ Minimum Pressure 0
 Required Pressure 40
 Pressure Exponent 0.5
 `
-	net, err := Parse(strings.NewReader(inp))
-	if err != nil {
-		t.Fatal(err)
-	}
-	sim, err := NewSimulator(net, DefaultSimOptions())
-	if err != nil {
-		t.Fatal(err)
-	}
-	sim.Init()
-	if err := sim.Solve(); err != nil {
-		t.Fatal(err)
-	}
+	net, sim := solveINP(t, inp)
 	for _, id := range []string{"J1", "J2"} {
 		j, _ := net.NodeIndex(id)
 		p, d := sim.NodePressure(j), sim.NodeDemand(j)

@@ -24,18 +24,7 @@ P J T 1000 12 100
 Units GPM
 Accuracy 0.00001
 `
-	net, err := Parse(strings.NewReader(inp))
-	if err != nil {
-		t.Fatal(err)
-	}
-	sim, err := NewSimulator(net, DefaultSimOptions())
-	if err != nil {
-		t.Fatal(err)
-	}
-	sim.Init()
-	if err := sim.Solve(); err != nil {
-		t.Fatal(err)
-	}
+	net, sim := solveINP(t, inp)
 	return net, sim
 }
 

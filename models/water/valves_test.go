@@ -2,7 +2,6 @@ package water
 
 import (
 	"math"
-	"strings"
 	"testing"
 )
 
@@ -27,18 +26,7 @@ P3 R2 C 5000 12 100
 [OPTIONS]
 Units GPM
 `
-	net, err := Parse(strings.NewReader(inp))
-	if err != nil {
-		t.Fatal(err)
-	}
-	sim, err := NewSimulator(net, DefaultSimOptions())
-	if err != nil {
-		t.Fatal(err)
-	}
-	sim.Init()
-	if err := sim.Solve(); err != nil {
-		t.Fatal(err)
-	}
+	net, sim := solveINP(t, inp)
 	return net, sim
 }
 

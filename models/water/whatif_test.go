@@ -2,6 +2,7 @@ package water
 
 import (
 	"math"
+	"strings"
 	"testing"
 )
 
@@ -16,6 +17,25 @@ func net1Sim(t *testing.T) (*Network, *Simulator) {
 		t.Fatal(err)
 	}
 	sim.Init()
+	return net, sim
+}
+
+// solveINP parses a network from .inp text and solves its first
+// hydraulic step.
+func solveINP(t *testing.T, inp string) (*Network, *Simulator) {
+	t.Helper()
+	net, err := Parse(strings.NewReader(inp))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sim, err := NewSimulator(net, DefaultSimOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	sim.Init()
+	if err := sim.Solve(); err != nil {
+		t.Fatal(err)
+	}
 	return net, sim
 }
 
