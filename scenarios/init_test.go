@@ -261,3 +261,31 @@ func TestTrafficCounts(t *testing.T) {
 		}
 	}
 }
+
+// TestDemandDecayKey: demand.decay_m reaches the building demand, and a
+// negative distance is refused naming the key.
+func TestDemandDecayKey(t *testing.T) {
+	dir := t.TempDir()
+	doc := func(v string) []byte {
+		return []byte("name: c\ncity:\n  osm: " + filepath.Join(mustAbs(t, "."), "data/osm/copenhagen_osterbro_trianglen_1km2.osm") +
+			"\nstart: 2024-05-14T00:00:00\ntimezone: Europe/Copenhagen\nduration: 1h\nmodels:\n  traffic:\n    demand:\n      buildings: 1\n      decay_m: " + v + "\n")
+	}
+	sc, err := Parse(filepath.Join(dir, "c.yaml"), doc("750"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, models, err := Build(sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := models[0].(*trafficModel).bd.DecayM; got != 750 {
+		t.Errorf("DecayM = %v, want 750", got)
+	}
+	sc, err = Parse(filepath.Join(dir, "c.yaml"), doc("-5"))
+	if err == nil {
+		_, _, err = Build(sc)
+	}
+	if err == nil || !strings.Contains(err.Error(), "decay_m") {
+		t.Errorf("decay_m: -5 gave %v, want an error naming decay_m", err)
+	}
+}

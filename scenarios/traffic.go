@@ -44,8 +44,12 @@ type trafficConfig struct {
 		// shape, and with CountsAreTrips also sets the day's number of
 		// trips to their total (counts of every car trip in the area,
 		// such as a cordon count or a travel survey's trip table).
-		TripsPerHomeM2 *float64  `yaml:"trips_per_home_m2"`
-		HomeWorkShare  *float64  `yaml:"home_work_share"`
+		TripsPerHomeM2 *float64 `yaml:"trips_per_home_m2"`
+		HomeWorkShare  *float64 `yaml:"home_work_share"`
+		// DecayM, m: destinations by a gravity model with exponential
+		// distance decay (traffic.BuildingDemand.DecayM); 0 or absent
+		// draws them by floor area alone.
+		DecayM         *float64  `yaml:"decay_m"`
 		Profile        []float64 `yaml:"profile"`
 		Counts         string    `yaml:"counts"`
 		CountsAreTrips bool      `yaml:"counts_are_trips"`
@@ -253,6 +257,12 @@ func buildingDemand(env *Env, key string, c trafficConfig) (traffic.BuildingDema
 			return d, env.Invalid(key+".home_work_share", "want a share between 0 and 1, got %v", *v)
 		}
 		d.HomeWorkShare = *v
+	}
+	if v := c.Demand.DecayM; v != nil {
+		if !(*v >= 0) || math.IsInf(*v, 0) {
+			return d, env.Invalid(key+".decay_m", "want a distance >= 0 in m, got %v", *v)
+		}
+		d.DecayM = *v
 	}
 	if c.Demand.Profile != nil {
 		if err := setProfile(&d, c.Demand.Profile); err != nil {

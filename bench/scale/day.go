@@ -25,6 +25,11 @@ type DayOptions struct {
 	Work string
 	// MaxS ends the run at this simulated time, s (0: 24 h + 2 h).
 	MaxS float64
+	// StepS is the traffic model's time step, s (0: traffic.DefaultConfig's).
+	StepS float64
+	// DecayM is the distance decay of the trip ends
+	// (traffic.BuildingDemand.DecayM), m; 0 draws them by floor area alone.
+	DecayM float64
 	// Progress, when not nil, is called every simulated hour.
 	Progress func(p Progress)
 }
@@ -107,7 +112,7 @@ func Day(o DayOptions) (DayResult, error) {
 	heapCity := heapAfterGC()
 
 	t0 = time.Now()
-	trips, err := dayTrips(c, o.Trips, o.Seed)
+	trips, err := dayTrips(c, o.Trips, o.DecayM, o.Seed)
 	if err != nil {
 		return r, err
 	}
@@ -117,6 +122,9 @@ func Day(o DayOptions) (DayResult, error) {
 	cfg := traffic.DefaultConfig()
 	cfg.EdgeIntervalS = 900
 	cfg.ParallelRoutes = true
+	if o.StepS > 0 {
+		cfg.StepS = o.StepS
+	}
 	tr, err := traffic.New(net, traffic.NewCityRouter(c), cfg, o.Seed)
 	if err != nil {
 		return r, err
@@ -179,8 +187,9 @@ func runDay(tr *traffic.Traffic, maxS float64, progress func(Progress), peakVeh 
 // dayTrips draws n trips over a day from the city's buildings (homes to
 // workplaces with the hourly profile of traffic.DefaultBuildingDemand),
 // snapped to the roads.
-func dayTrips(c *city.City, n int, seed uint64) ([]traffic.Trip, error) {
+func dayTrips(c *city.City, n int, decayM float64, seed uint64) ([]traffic.Trip, error) {
 	d := traffic.DefaultBuildingDemand()
+	d.DecayM = decayM
 	homeM2 := 0.0
 	for _, b := range c.Buildings {
 		if b.Use == "residential" && b.Edge != city.NoEdge && b.FloorAreaM2 > 0 {

@@ -24,10 +24,21 @@ import (
 // Origins and destinations are drawn with probability proportional to
 // floor area: residential buildings for homes; commercial, industrial and
 // public ones for workplaces.
+//
+// With DecayM > 0 the destination of a trip is drawn by an
+// origin-constrained gravity model with exponential deterrence (the form
+// most used in trip distribution; Ortúzar and Willumsen, Modelling
+// Transport, ch. 5): given the origin, a building of floor area A at
+// straight-line distance d is chosen with probability proportional to
+// A·exp(-d/DecayM). In a city much larger than DecayM the straight-line
+// trip length then averages about 2·DecayM; DecayM = 0 (the default)
+// draws destinations by floor area alone, wherever they are, which
+// suits a district but sends every trip of a large city across it.
 type BuildingDemand struct {
 	TripsPerHomeM2 float64
 	Profile        [24]float64
 	HomeWorkShare  float64
+	DecayM         float64
 }
 
 // DefaultBuildingDemand returns the documented defaults.
@@ -83,12 +94,17 @@ func (d BuildingDemand) Trips(c *city.City, fromS, toS, factor float64, rng *ran
 			n++
 		}
 		for k := 0; k < n; k++ {
-			a, b := homes[pickHome(rng)], homes[pickHome(rng)]
-			if rng.Float64() < d.HomeWorkShare {
-				if h < 12 {
-					b = work[pickWork(rng)]
-				} else {
-					a = work[pickWork(rng)]
+			var a, b city.Building
+			if d.DecayM > 0 {
+				a, b = d.gravityPair(homes, work, pickHome, pickWork, h, rng)
+			} else {
+				a, b = homes[pickHome(rng)], homes[pickHome(rng)]
+				if rng.Float64() < d.HomeWorkShare {
+					if h < 12 {
+						b = work[pickWork(rng)]
+					} else {
+						a = work[pickWork(rng)]
+					}
 				}
 			}
 			out = append(out, TripLL{DepartS: math.Round((lo+rng.Float64()*(hi-lo))*10) / 10,
@@ -109,6 +125,44 @@ func (d BuildingDemand) Trips(c *city.City, fromS, toS, factor float64, rng *ran
 	}
 	return out
 }
+
+// maxGravityDraws bounds the rejection sampling of a gravity destination;
+// after it the last candidate is taken (with DecayM above a few hundred
+// metres in any real city this never happens).
+const maxGravityDraws = 10000
+
+// gravityPair draws one trip's ends under the gravity model: the home is
+// drawn by floor area, the other end by floor area times exp(-d/DecayM)
+// from it, by rejection (a candidate drawn by floor area is accepted with
+// probability exp(-d/DecayM)). Before noon a home->work trip goes from
+// the home, after noon the work->home trip comes back to it.
+func (d BuildingDemand) gravityPair(homes, work []city.Building, pickHome, pickWork func(*rand.Rand) int,
+	hour int, rng *rand.Rand) (a, b city.Building) {
+	home := homes[pickHome(rng)]
+	toWork := rng.Float64() < d.HomeWorkShare
+	pick, set := pickHome, homes
+	if toWork {
+		pick, set = pickWork, work
+	}
+	cosLat := math.Cos(home.LonLat[1] * math.Pi / 180)
+	var other city.Building
+	for try := 0; try < maxGravityDraws; try++ {
+		other = set[pick(rng)]
+		dx := (other.LonLat[0] - home.LonLat[0]) * cosLat * metresPerDegree
+		dy := (other.LonLat[1] - home.LonLat[1]) * metresPerDegree
+		if rng.Float64() < math.Exp(-math.Hypot(dx, dy)/d.DecayM) {
+			break
+		}
+	}
+	if toWork && hour >= 12 {
+		return other, home
+	}
+	return home, other
+}
+
+// metresPerDegree is the length of a degree of latitude (and of longitude
+// at the equator) on the mean Earth sphere, m.
+const metresPerDegree = 6371008.8 * math.Pi / 180
 
 // weighted returns a sampler of building indexes proportional to floor area.
 func weighted(bs []city.Building) func(*rand.Rand) int {
