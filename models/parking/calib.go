@@ -43,6 +43,14 @@ type FitOptions struct {
 	DwellSigmas []float64
 	// Iterations: sweeps of the coordinate-descent solver. Default 400.
 	Iterations int
+	// LossCorrection raises each target to the offered load under which
+	// a car park of the series' capacity, turning arrivals away when
+	// full, is that full on average (offeredLoad), before the
+	// infinite-server mean is fitted to it. Off by default: it lost in
+	// validation (bench/parking.md): with dwells of hours, a car park
+	// full at midday empties far faster in the afternoon than the
+	// infinite-server system the raised targets describe.
+	LossCorrection bool
 }
 
 func (o FitOptions) withDefaults() FitOptions {
@@ -102,12 +110,18 @@ func targets(s Series, end time.Time, halfLifeWeeks float64) []slotTarget {
 // occupancy (M(t)/G/inf, periodic over the week) and the observed slot
 // means, plus a smoothness penalty; the best candidate wins. The
 // objective is a convex quadratic in the rates. Fit returns the profile and its
-// root mean squared error on the targets (fraction of capacity).
+// root mean squared error on the targets (fraction of capacity; with the loss
+// correction, on the offered loads the targets were raised to).
 func Fit(s Series, end time.Time, opt FitOptions) (Profile, float64) {
 	opt = opt.withDefaults()
 	tg := forecastTargets(s, end, opt.Forecast)
 	if opt.Targets == TargetsAllWeeks {
 		tg = targets(s, end, opt.HalfLifeWeeks)
+	}
+	if opt.LossCorrection {
+		for i := range tg {
+			tg[i].mean = offeredLoad(tg[i].mean, s.Capacity)
+		}
 	}
 	best := Profile{Code: s.Code, Capacity: s.Capacity}
 	bestObj := math.Inf(1)

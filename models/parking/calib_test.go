@@ -22,6 +22,7 @@ const calibSeeds = 5
 // car parks at a time; series i uses seed (1, i).
 func holdoutAll(ss []Series, split time.Time, opt FitOptions) []HoldoutResult {
 	out := make([]HoldoutResult, len(ss))
+	opt = withCity(opt, ss, split)
 	next := make(chan int)
 	var wg sync.WaitGroup
 	for range 2 {
@@ -75,7 +76,7 @@ func TestBirminghamHoldout(t *testing.T) {
 			fmt.Fprintf(&b, "| %s | %d | - | %d | not assessable: %s | | | - | - |\n", r.Code, r.Capacity, r.TestObs, why)
 			continue
 		}
-		fm, _ := ForecastMAE(s, heldBack, FitOptions{})
+		fm, _ := ForecastMAE(s, heldBack, withCity(FitOptions{}, ss, heldBack))
 		ok := "no"
 		assessed++
 		sum += r.MAEMean

@@ -15,19 +15,47 @@ type forecastCandidate struct {
 	opt  FitOptions
 }
 
+// naiveOnly is session 2's forecast family: seasonal naive alone, no
+// profile blend, no city trend.
+func naiveOnly(f ForecastOptions) FitOptions {
+	f.ProfileWeeks, f.CityDamping = -1, -1
+	return FitOptions{Forecast: f}
+}
+
 // forecastCandidates are the choices TestForecastValidation compares; the
-// first is the package default.
+// first is the package default. Every candidate is given the city trend
+// of its week (withCity); CityDamping -1 switches it off.
 var forecastCandidates = []forecastCandidate{
-	{"last week, Mon-Thu pooled at 0.5 (default)", FitOptions{}},
-	{"last week, same day only", FitOptions{Forecast: ForecastOptions{GroupWeight: -1}}},
-	{"last week, Mon-Thu pooled at 1", FitOptions{Forecast: ForecastOptions{GroupWeight: 1}}},
-	{"2 weeks, decay 0.5, pooled 0.5", FitOptions{Forecast: ForecastOptions{Weeks: 2}}},
-	{"3 weeks, decay 0.5, pooled 0.5", FitOptions{Forecast: ForecastOptions{Weeks: 3}}},
-	{"4 weeks, decay 0.7, pooled 0.5", FitOptions{Forecast: ForecastOptions{Weeks: 4, Decay: 0.7}}},
-	{"3 weeks equal, same day", FitOptions{Forecast: ForecastOptions{Weeks: 3, Decay: 1, GroupWeight: -1}}},
-	{"last week x week-on-week growth", FitOptions{Forecast: ForecastOptions{Trend: true}}},
-	{"3 weeks x week-on-week growth", FitOptions{Forecast: ForecastOptions{Weeks: 3, Trend: true}}},
+	{"blend: half last week (Mon-Thu pooled 0.5), half 4-week median profile x level 0.75; x city trend 0.75 (default)", FitOptions{}},
+	{"blend, no city trend", FitOptions{Forecast: ForecastOptions{CityDamping: -1}}},
+	{"blend x city trend 0.5", FitOptions{Forecast: ForecastOptions{CityDamping: 0.5}}},
+	{"blend x city trend 1", FitOptions{Forecast: ForecastOptions{CityDamping: 1}}},
+	{"blend, level 0.5", FitOptions{Forecast: ForecastOptions{LevelShrink: 0.5}}},
+	{"blend, level 1", FitOptions{Forecast: ForecastOptions{LevelShrink: 1}}},
+	{"blend, profile unscaled", FitOptions{Forecast: ForecastOptions{LevelShrink: -1}}},
+	{"blend, 3-week profile", FitOptions{Forecast: ForecastOptions{ProfileWeeks: 3}}},
+	{"blend, 6-week profile", FitOptions{Forecast: ForecastOptions{ProfileWeeks: 6}}},
+	{"blend 0.3 profile", FitOptions{Forecast: ForecastOptions{ProfileWeight: 0.3}}},
+	{"blend 0.7 profile", FitOptions{Forecast: ForecastOptions{ProfileWeight: 0.7}}},
+	{"profile x level alone, x city trend", FitOptions{Forecast: ForecastOptions{ProfileWeight: 1}}},
+	{"blend x own week-on-week growth (no city trend)", FitOptions{Forecast: ForecastOptions{Trend: true, CityDamping: -1}}},
+	{"last week, Mon-Thu pooled 0.5, x city trend 0.75", FitOptions{Forecast: ForecastOptions{ProfileWeeks: -1}}},
+	{"last week, Mon-Thu pooled at 0.5 (session 2 default)", naiveOnly(ForecastOptions{})},
+	{"last week, same day only", naiveOnly(ForecastOptions{GroupWeight: -1})},
+	{"last week, Mon-Thu pooled at 1", naiveOnly(ForecastOptions{GroupWeight: 1})},
+	{"2 weeks, decay 0.5, pooled 0.5", naiveOnly(ForecastOptions{Weeks: 2})},
+	{"3 weeks, decay 0.5, pooled 0.5", naiveOnly(ForecastOptions{Weeks: 3})},
+	{"4 weeks, decay 0.7, pooled 0.5", naiveOnly(ForecastOptions{Weeks: 4, Decay: 0.7})},
+	{"3 weeks equal, same day", naiveOnly(ForecastOptions{Weeks: 3, Decay: 1, GroupWeight: -1})},
+	{"last week x week-on-week growth", naiveOnly(ForecastOptions{Trend: true})},
+	{"3 weeks x week-on-week growth", naiveOnly(ForecastOptions{Weeks: 3, Trend: true})},
 	{"all weeks, half-life 2 weeks (session 1)", FitOptions{Targets: TargetsAllWeeks}},
+}
+
+// withCity gives opt the city trend of the car parks ss before end.
+func withCity(opt FitOptions, ss []Series, end time.Time) FitOptions {
+	opt.Forecast.City = CityTrendOf(ss, end)
+	return opt
 }
 
 // validationWeeks are the starts of the last three training weeks.
@@ -47,15 +75,20 @@ type forecastScore struct {
 // and the MAE on the held-back week.
 func scoreForecast(ss []Series, opt FitOptions) forecastScore {
 	var sc forecastScore
+	testOpt := withCity(opt, ss, heldBack)
+	var valOpt []FitOptions
+	for _, w := range validationWeeks() {
+		valOpt = append(valOpt, withCity(opt, ss, w))
+	}
 	for _, s := range ss {
-		test, n := ForecastMAE(s, heldBack, opt)
+		test, n := ForecastMAE(s, heldBack, testOpt)
 		if n == 0 || len(s.Obs) == n {
 			continue // nothing to test, or nothing to train on
 		}
 		var val float64
 		var weeks int
-		for _, w := range validationWeeks() {
-			if m, k := ForecastMAE(s, w, opt); k > 0 {
+		for i, w := range validationWeeks() {
+			if m, k := ForecastMAE(s, w, valOpt[i]); k > 0 {
 				val += m
 				weeks++
 			}
