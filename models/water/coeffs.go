@@ -40,6 +40,14 @@ func (s *Simulator) headlossCoeffs() {
 
 // pipeCoeff: Hazen-Williams or Chezy-Manning friction plus minor loss, with
 // a linear head loss for gradients below RQtol.
+//
+// The linear branch keeps the gradient RQtol, where EPANET 2.2 and 2.3
+// (hydcoeffs.c, pipecoeff) take RQtol/Hexp. We tried EPANET's value: every
+// EPANET comparison (Net1, Net2, t = 0 snapshots) passes with it as
+// without (it only acts below about 1e-9 cfs), but Anytown's extended run
+// then stops at 16,800 s with a zero pivot at junction 5, which hangs on
+// two 0.0001 in "New" pipes (1/hgrad of 2.5e-26 and 4.3e-10), so the
+// rule is left as it was (bench/water.md, "The Net2 tie").
 func (s *Simulator) pipeCoeff(k int) {
 	q := s.flow[k]
 	if s.status[k] <= Closed {

@@ -61,3 +61,39 @@ func TestHeadlossFormulas(t *testing.T) {
 		}
 	})
 }
+
+// TestEmitterLowFlow: below the gradient RQtol an emitter's head loss is
+// linear with gradient RQtol/Qexp (EPANET 2.2/2.3 emitterheadloss), above
+// it the power law h = ke q^Qexp with gradient Qexp ke q^(Qexp-1).
+func TestEmitterLowFlow(t *testing.T) {
+	_, sim := solveINP(t, `[JUNCTIONS]
+J 0 0
+[RESERVOIRS]
+R 100
+[PIPES]
+P R J 1000 12 100
+[EMITTERS]
+J 10
+[OPTIONS]
+Units CFS
+`)
+	ke, qexp, rqtol := sim.ke[0], sim.qexp, sim.rqtol
+	cases := []struct {
+		name         string
+		q            float64 // cfs
+		hgrad, hloss float64
+	}{
+		{"stagnant", 1e-30, rqtol / qexp, rqtol / qexp * 1e-30},
+		{"negative stagnant", -1e-30, rqtol / qexp, -rqtol / qexp * 1e-30},
+		{"flowing", 0.5, qexp * ke * math.Pow(0.5, qexp-1), ke * math.Pow(0.5, qexp)},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			sim.emitterFlow[0] = c.q
+			hloss, hgrad := sim.emitterHeadloss(0)
+			if math.Abs(hgrad-c.hgrad) > 1e-12*c.hgrad || math.Abs(hloss-c.hloss) > 1e-12*math.Abs(c.hloss) {
+				t.Errorf("q=%g: hloss %g hgrad %g, want %g %g", c.q, hloss, hgrad, c.hloss, c.hgrad)
+			}
+		})
+	}
+}

@@ -118,13 +118,15 @@ func (s *Simulator) linkCoeffs() {
 }
 
 // emitterHeadloss returns the head loss through junction i's emitter and its
-// gradient for the current emitter flow.
+// gradient for the current emitter flow. Where the gradient of the power law
+// falls below RQtol the head loss is linear with gradient RQtol/Qexp, as
+// EPANET 2.2 and 2.3 do (hydcoeffs.c, emitterheadloss).
 func (s *Simulator) emitterHeadloss(i int) (hloss, hgrad float64) {
 	ke := math.Max(cSmall, s.ke[i])
 	q := s.emitterFlow[i]
 	hgrad = s.qexp * ke * math.Pow(math.Abs(q), s.qexp-1)
 	if hgrad < s.rqtol {
-		hgrad = s.rqtol
+		hgrad = s.rqtol / s.qexp
 		return hgrad * q, hgrad
 	}
 	return hgrad * q / s.qexp, hgrad
