@@ -18,8 +18,11 @@ import (
 type DayOptions struct {
 	Edges  int          // directed road edges of the synthetic city
 	Layout synth.Layout // street network
-	Trips  int          // trips over the day (drawn from the buildings)
-	Seed   uint64
+	// ArterialEvery and PrimaryEvery shape the synthetic city's arterials
+	// (synth.Options; 0 = its defaults).
+	ArterialEvery, PrimaryEvery int
+	Trips                       int // trips over the day (drawn from the buildings)
+	Seed                        uint64
 	// Work is a folder for the generated OSM file (reused when present:
 	// generation is deterministic). Empty: the system's temporary folder.
 	Work string
@@ -69,18 +72,33 @@ type DayResult struct {
 // CityFile generates (or reuses) the synthetic city of the given size and
 // returns its path.
 func CityFile(work string, edges int, layout synth.Layout, seed uint64) (path string, genS float64, err error) {
+	return CityFileOptions(work, synth.Options{Seed: seed, Layout: layout, TargetEdges: edges})
+}
+
+// CityFileOptions generates (or reuses) the synthetic city o describes
+// and returns its path; the file name carries the options that differ
+// from the defaults.
+func CityFileOptions(work string, o synth.Options) (path string, genS float64, err error) {
+	edges, layout, seed := o.TargetEdges, o.Layout, o.Seed
 	if work == "" {
 		work = os.TempDir()
 	}
 	if err := os.MkdirAll(work, 0o755); err != nil {
 		return "", 0, err
 	}
-	path = filepath.Join(work, fmt.Sprintf("synth-%s-%d-s%d.osm.gz", layout, edges, seed))
+	name := fmt.Sprintf("synth-%s-%d-s%d", layout, edges, seed)
+	if o.ArterialEvery > 0 {
+		name += fmt.Sprintf("-a%d", o.ArterialEvery)
+	}
+	if o.PrimaryEvery > 0 {
+		name += fmt.Sprintf("-p%d", o.PrimaryEvery)
+	}
+	path = filepath.Join(work, name+".osm.gz")
 	if _, err := os.Stat(path); err == nil {
 		return path, 0, nil
 	}
 	t0 := time.Now()
-	m, _, err := synth.Generate(synth.Options{Seed: seed, Layout: layout, TargetEdges: edges})
+	m, _, err := synth.Generate(o)
 	if err != nil {
 		return "", 0, err
 	}
@@ -93,7 +111,8 @@ func CityFile(work string, edges int, layout synth.Layout, seed uint64) (path st
 // Day runs the traffic day o describes.
 func Day(o DayOptions) (DayResult, error) {
 	var r DayResult
-	path, genS, err := CityFile(o.Work, o.Edges, o.Layout, o.Seed)
+	path, genS, err := CityFileOptions(o.Work, synth.Options{Seed: o.Seed, Layout: o.Layout, TargetEdges: o.Edges,
+		ArterialEvery: o.ArterialEvery, PrimaryEvery: o.PrimaryEvery})
 	if err != nil {
 		return r, err
 	}

@@ -56,6 +56,7 @@ generator's numbers are printed as JSON.`,
 	fl.Float64Var(&o.AreaKm2, "area-km2", 0, "area of the street lattice, km² (when --edges is 0)")
 	fl.Float64Var(&o.BlockM, "block-m", 0, "intersection spacing, m (default 120)")
 	fl.IntVar(&o.ArterialEvery, "arterial-every", 0, "an arterial every this many blocks (default 5)")
+	fl.IntVar(&o.PrimaryEvery, "primary-every", 0, "every this many arterials is primary, two lanes each way (default 2; 1 = all)")
 	fl.Float64Var(&o.OneWayShare, "one-way-share", 0, "share of residential segments that are one-way (default 0.15)")
 	_ = cmd.MarkFlagRequired("out")
 	return cmd

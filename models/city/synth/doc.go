@@ -6,8 +6,8 @@
 //
 //   - Streets. Intersections on an nx×ny lattice with BlockM spacing. Every
 //     ArterialEvery-th row and column is an arterial (highway=secondary,
-//     and highway=primary with two lanes each way on every second arterial
-//     line); the streets in between are residential (maxspeed 30). A share
+//     and highway=primary with two lanes each way on every PrimaryEvery-th
+//     arterial line, by default every second); the streets in between are residential (maxspeed 30). A share
 //     of the residential segments is one-way. Where two arterials cross the
 //     node carries highway=traffic_signals.
 //   - Layout Grid keeps the lattice straight. Layout Organic perturbs it:

@@ -121,7 +121,7 @@ func (b *builder) addStreets(p *plan, o Options) {
 	ids := make([]osm.NodeID, len(p.xy))
 	for v := range p.xy {
 		i, j := v%p.nx, v/p.nx
-		if lineClass(i, o.ArterialEvery) != residential && lineClass(j, o.ArterialEvery) != residential {
+		if lineClass(i, o) != residential && lineClass(j, o) != residential {
 			ids[v] = b.node(p.xy[v], "highway", "traffic_signals")
 			b.stats.Signals++
 		} else {

@@ -52,6 +52,7 @@ type Options struct {
 
 	BlockM        float64 // intersection spacing, m (default 120)
 	ArterialEvery int     // an arterial every this many blocks (default 5)
+	PrimaryEvery  int     // every this many arterial lines is primary, two lanes each way (default 2; 1 = all)
 	OneWayShare   float64 // share of residential segments that are one-way (default 0.15; capped by connectivity)
 	Jitter        float64 // Organic: intersection displacement, share of BlockM (default 0.25)
 	DropShare     float64 // Organic: share of residential segments left out (default 0.1)
@@ -80,6 +81,9 @@ func Defaults(o Options) Options {
 	if o.ArterialEvery == 0 {
 		o.ArterialEvery = 5
 	}
+	if o.PrimaryEvery == 0 {
+		o.PrimaryEvery = 2
+	}
 	return o
 }
 
@@ -94,6 +98,8 @@ func (o Options) check() error {
 		return fmt.Errorf("%w: block %g m: want 30 to 2000", ErrOptions, o.BlockM)
 	case o.ArterialEvery < 1:
 		return fmt.Errorf("%w: arterial every %d blocks: want >= 1", ErrOptions, o.ArterialEvery)
+	case o.PrimaryEvery < 1:
+		return fmt.Errorf("%w: primary every %d arterials: want >= 1", ErrOptions, o.PrimaryEvery)
 	case !(o.OneWayShare >= 0 && o.OneWayShare <= 1):
 		return fmt.Errorf("%w: one-way share %g: want 0 to 1", ErrOptions, o.OneWayShare)
 	case !(o.Jitter >= 0 && o.Jitter <= 0.4):

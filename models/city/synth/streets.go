@@ -45,10 +45,13 @@ type segment struct {
 	hasBend  bool
 }
 
-// lineClass is the class of the streets on lattice row or column k.
-func lineClass(k, every int) uint8 {
+// lineClass is the class of the streets on lattice row or column k: an
+// arterial every o.ArterialEvery lines, primary on every o.PrimaryEvery-th
+// of them.
+func lineClass(k int, o Options) uint8 {
+	every := o.ArterialEvery
 	switch {
-	case k%(2*every) == 0:
+	case k%(o.PrimaryEvery*every) == 0:
 		return primary
 	case k%every == 0:
 		return secondary
@@ -66,10 +69,10 @@ func newPlan(o Options, nx, ny int) *plan {
 			x, y := float64(i)*o.BlockM-w/2, float64(j)*o.BlockM-h/2
 			if o.Layout == Organic {
 				jx, jy := o.Jitter*o.BlockM, o.Jitter*o.BlockM
-				if lineClass(i, o.ArterialEvery) != residential {
+				if lineClass(i, o) != residential {
 					jx /= 3
 				}
-				if lineClass(j, o.ArterialEvery) != residential {
+				if lineClass(j, o) != residential {
 					jy /= 3
 				}
 				x += (2*rng.Float64() - 1) * jx
@@ -82,10 +85,10 @@ func newPlan(o Options, nx, ny int) *plan {
 		for i := 0; i < nx; i++ {
 			v := int32(i + j*nx)
 			if i+1 < nx {
-				p.segs = append(p.segs, segment{a: v, b: v + 1, class: lineClass(j, o.ArterialEvery), line: j})
+				p.segs = append(p.segs, segment{a: v, b: v + 1, class: lineClass(j, o), line: j})
 			}
 			if j+1 < ny {
-				p.segs = append(p.segs, segment{a: v, b: v + int32(nx), class: lineClass(i, o.ArterialEvery), line: i})
+				p.segs = append(p.segs, segment{a: v, b: v + int32(nx), class: lineClass(i, o), line: i})
 			}
 		}
 	}

@@ -173,3 +173,34 @@ func TestBadOptions(t *testing.T) {
 		t.Errorf("ParseLayout(spiral): err = %v", err)
 	}
 }
+
+// TestPrimaryEvery: by default every second arterial line is primary (two
+// lanes each way); PrimaryEvery 1 makes them all primary and leaves no
+// secondary way.
+func TestPrimaryEvery(t *testing.T) {
+	t.Parallel()
+	count := func(o Options) map[string]int {
+		m, _, err := Generate(o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := map[string]int{}
+		for _, w := range m.Ways {
+			if h := w.Tags.Find("highway"); h != "" {
+				n[h]++
+			}
+		}
+		return n
+	}
+	def := count(Options{Seed: 1, Layout: Grid, TargetEdges: 3000})
+	all := count(Options{Seed: 1, Layout: Grid, TargetEdges: 3000, PrimaryEvery: 1})
+	if def["primary"] == 0 || def["secondary"] == 0 {
+		t.Errorf("default city: %d primary and %d secondary ways, want both", def["primary"], def["secondary"])
+	}
+	if all["secondary"] != 0 || all["primary"] <= def["primary"] {
+		t.Errorf("PrimaryEvery 1: %d primary and %d secondary ways (default %d primary)", all["primary"], all["secondary"], def["primary"])
+	}
+	if _, _, err := Generate(Options{Seed: 1, TargetEdges: 3000, PrimaryEvery: -1}); !errors.Is(err, ErrOptions) {
+		t.Errorf("PrimaryEvery -1: err %v, want ErrOptions", err)
+	}
+}
