@@ -64,8 +64,7 @@ func (s *Simulator) pipeCoeff(k int) {
 	if s.hexp == 2 {
 		hgrad = 2 * s.r[k] * aq
 	} else if aq > 0 {
-		// exp(log) is a few times faster than math.Pow and as accurate here.
-		hgrad = s.hexp * s.r[k] * math.Exp((s.hexp-1)*math.Log(aq))
+		hgrad = s.hexp * s.r[k] * powPositive(aq, s.hexp-1)
 	}
 	if hgrad < s.rqtol {
 		hgrad = s.rqtol
