@@ -2,12 +2,12 @@ package water
 
 import "math"
 
-// powPositive returns x^a for x > 0, with a relative error of a few units
-// in the last place (measured below 3e-15 for the Hazen-Williams exponent
-// 0.852 over flows of 1e-300 to 1e300 cfs, TestPowPositive), in about half
-// the time of math.Exp(a*math.Log(x)): the Hazen-Williams gradient
-// 1.852 r |q|^0.852 of every pipe in every GGA iteration was a third of a
-// hydraulic step.
+// powPositive returns x^a for x > 0 with a relative error of at most
+// 4e-15 + 4e-16 |a ln x| (TestPowPositive; below 1.4e-14 for the
+// Hazen-Williams a = 0.852 and flows of 1e-12 to 1e6), the same order as
+// math.Exp(a*math.Log(x)), in about 40 % of its time (BenchmarkPowPositive):
+// the Hazen-Williams gradient 1.852 r |q|^0.852 of every pipe in every GGA
+// iteration was a third of a hydraulic step.
 //
 // Method (Tang 1989, 1990: table-driven logarithm and exponential):
 // x = 2^e m with m in [1, 2); ln x = e ln2 + ln m (e ln2 in two parts, the
@@ -16,7 +16,7 @@ import "math"
 // |r| < 2e-3 and five terms of the series of ln(1+r) are exact to 1e-17.
 // Then t = a ln x = (256 k + j) ln2/256 + f with |f| <= ln2/512 (the
 // product k·ln2/256 split in two parts, Cody and Waite 1980), and
-// e^t = 2^k · 2^(j/256) · e^f with e^f from six terms of its series.
+// e^t = 2^k · 2^(j/256) · e^f with e^f from its series to the f^6 term.
 // Outside [2^-1000, 2^1000], and for NaN or infinite x, it defers to
 // math.Pow.
 //
