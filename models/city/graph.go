@@ -67,6 +67,8 @@ type RoadGraph struct {
 type graphCache struct {
 	lmOnce sync.Once
 	lm     *landmarks
+	chOnce sync.Once
+	ch     *hierarchy
 }
 
 // NumNodes is the number of nodes.

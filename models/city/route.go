@@ -34,6 +34,13 @@ type Router struct {
 	thead  []int32
 	tnext  []int32
 	torder []int32 // TimeToBest's targets by increasing extra
+
+	// contraction hierarchy (UseHierarchy): Route answers from it while
+	// the weights are the free-flow times it was built on (free)
+	useCH bool
+	free  bool
+	ch    *hierarchy
+	chq   *chQuery // allocated on first use
 }
 
 // NewRouter returns a router over g with free-flow weights. The first
@@ -41,7 +48,7 @@ type Router struct {
 func NewRouter(g *RoadGraph) *Router {
 	m := g.NumEdges()
 	r := &Router{g: g, lm: g.landmarkTable(), w: make([]float64, m), hScale: 1, s: newSearch(m),
-		h: make([]float64, m), hStamp: make([]uint32, m)}
+		h: make([]float64, m), hStamp: make([]uint32, m), free: true}
 	for e := range r.w {
 		r.w[e] = g.FreeFlowS(EdgeID(e))
 	}
@@ -49,7 +56,8 @@ func NewRouter(g *RoadGraph) *Router {
 }
 
 // SetWeights sets the cost of every edge (s), e.g. current travel times for
-// re-routing; +Inf closes an edge. costS must have NumEdges entries, all positive. Landmark
+// re-routing; +Inf closes an edge. Weights other than exactly the free-flow
+// times turn the hierarchy of UseHierarchy off until they are set back. costS must have NumEdges entries, all positive. Landmark
 // bounds were computed on free-flow times; they are scaled by the smallest
 // ratio costS/free-flow so they stay admissible when some edge gets faster
 // than free flow.
@@ -57,16 +65,19 @@ func (r *Router) SetWeights(costS []float64) error {
 	if len(costS) != len(r.w) {
 		return fmt.Errorf("city: SetWeights: %d weights for %d edges", len(costS), len(r.w))
 	}
-	scale := 1.0
+	scale, free := 1.0, true
 	for e, c := range costS {
 		if !(c > 0) {
 			return fmt.Errorf("city: SetWeights: edge %d: cost %v must be positive", e, c)
 		}
-		if ratio := c / r.g.FreeFlowS(EdgeID(e)); ratio < scale {
+		ff := r.g.FreeFlowS(EdgeID(e))
+		if ratio := c / ff; ratio < scale {
 			scale = ratio
 		}
+		free = free && c == ff
 	}
 	copy(r.w, costS)
+	r.free = free
 	r.hScale = scale * (1 - 1e-9)
 	return nil
 }
@@ -82,6 +93,9 @@ func (r *Router) Route(fromEdge, toEdge EdgeID, dst []EdgeID) (path []EdgeID, co
 	m := EdgeID(len(r.w))
 	if fromEdge < 0 || fromEdge >= m || toEdge < 0 || toEdge >= m {
 		return dst, 0, false
+	}
+	if r.useCH && r.free {
+		return r.routeCH(fromEdge, toEdge, dst)
 	}
 	r.chooseLandmarks(fromEdge, toEdge)
 	s.reset()
@@ -217,5 +231,19 @@ func (r *Router) TimeFrom(fromEdge EdgeID, out []float64) {
 func (r *Router) Clone() *Router {
 	m := len(r.w)
 	return &Router{g: r.g, lm: r.lm, w: append([]float64(nil), r.w...), hScale: r.hScale, s: newSearch(m),
-		h: make([]float64, m), hStamp: make([]uint32, m)}
+		h: make([]float64, m), hStamp: make([]uint32, m), useCH: r.useCH, free: r.free, ch: r.ch}
+}
+
+// UseHierarchy switches answering Route from the graph's contraction
+// hierarchy on or off (off by default). The first call with on for a
+// graph builds the hierarchy (see bench/city.md for its cost); routers of
+// the same graph share it. While on, Route queries take tens of
+// microseconds instead of A*'s hundreds, with the same optimal cost; they
+// fall back to A* whenever SetWeights has set weights other than the
+// free-flow times.
+func (r *Router) UseHierarchy(on bool) {
+	r.useCH = on
+	if on && r.ch == nil {
+		r.ch = r.g.hierarchy()
+	}
 }
