@@ -1,10 +1,6 @@
 package water
 
-import (
-	"math"
-	"strconv"
-	"testing"
-)
+import "testing"
 
 // TestNet2QualityOnEPANETHydraulics routes Net2's fluoride over EPANET's
 // own hydraulics: at every reporting period (Net2's hydraulic steps are
@@ -20,28 +16,14 @@ import (
 // that EPANET's hydraulics leave in pipe 1 while node 1 has no demand
 // (43-48 h) and ours do not (see bench/water.md, "The Net2 tie").
 func TestNet2QualityOnEPANETHydraulics(t *testing.T) {
-	net, err := Load("testdata/Net2.inp")
-	if err != nil {
-		t.Fatal(err)
-	}
-	nodes := byTime(readRef(t, "testdata/ref/Net2_nodes.csv", true))
-	links := byTime(readRef(t, "testdata/ref/Net2_links.csv", true))
-	sim, err := NewSimulator(net, DefaultSimOptions())
-	if err != nil {
-		t.Fatal(err)
-	}
+	net, sim, nodes, links := refRun(t, "Net2")
 	fu := net.Options.Units.FlowFactor
-	worst, where, values := 0.0, "", 0
+	var worst worstRel
 	check := func(got, want float64, what string, tm int64) {
-		values++
 		if !qualOK(got, want) {
 			t.Errorf("t=%d %s: quality %.6g, want %.6g", tm, what, got, want)
 		}
-		if math.Abs(want) > 1e-3 {
-			if d := math.Abs(got-want) / math.Abs(want); d > worst {
-				worst, where = d, what+" at t="+strconv.FormatInt(tm, 10)
-			}
-		}
+		worst.add(got, want, what, tm)
 	}
 	sim.Init()
 	for {
@@ -67,11 +49,11 @@ func TestNet2QualityOnEPANETHydraulics(t *testing.T) {
 			break
 		}
 	}
-	if values != 4256 {
-		t.Errorf("compared %d quality values, want the 4,256 of the reference", values)
+	if worst.n != 4256 {
+		t.Errorf("compared %d quality values, want the 4,256 of the reference", worst.n)
 	}
-	if worst > 1e-6 {
-		t.Errorf("largest relative deviation %.3g (%s), want at most 1e-6", worst, where)
+	if worst.d > 1e-6 {
+		t.Errorf("largest relative deviation %.3g (%s), want at most 1e-6", worst.d, worst.where)
 	}
-	t.Logf("largest relative quality deviation on EPANET's hydraulics: %.3g (%s)", worst, where)
+	t.Logf("largest relative quality deviation on EPANET's hydraulics: %.3g (%s)", worst.d, worst.where)
 }

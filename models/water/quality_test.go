@@ -14,46 +14,61 @@ import (
 // concentrations are converted by dividing by 1/28.317. (With stagnant
 // flows zeroed, as before, the deviation was 3.4e-6.)
 func TestNet1QualityMatchesEPANET(t *testing.T) {
-	net, err := Load("testdata/Net1.inp")
-	if err != nil {
-		t.Fatal(err)
-	}
-	nodes := byTime(readRef(t, "testdata/ref/Net1_nodes.csv", true))
-	links := byTime(readRef(t, "testdata/ref/Net1_links.csv", true))
-	sim, err := NewSimulator(net, DefaultSimOptions())
-	if err != nil {
-		t.Fatal(err)
-	}
-	worst, where := 0.0, ""
-	check := func(got, want float64, what string, tm int64, id string) {
-		if math.Abs(want) <= 1e-3 {
-			return
-		}
-		if d := math.Abs(got-want) / math.Abs(want); d > worst {
-			worst, where = d, what+" "+id+" at t="+strconv.FormatInt(tm, 10)
-		}
-	}
-	values := 0
-	err = sim.Run(func(tm int64) error {
+	net, sim, nodes, links := refRun(t, "Net1")
+	var worst worstRel
+	err := sim.Run(func(tm int64) error {
 		for _, r := range nodes[tm] {
 			i, _ := net.NodeIndex(r.id)
-			check(sim.NodeQuality(i), r.vals[3], "node", tm, r.id)
-			values++
+			worst.add(sim.NodeQuality(i), r.vals[3], "node "+r.id, tm)
 		}
 		for _, r := range links[tm] {
 			k, _ := net.LinkIndex(r.id)
-			check(sim.LinkQuality(k), r.vals[5], "link", tm, r.id)
-			values++
+			worst.add(sim.LinkQuality(k), r.vals[5], "link "+r.id, tm)
 		}
 		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if values < 500 {
-		t.Fatalf("compared %d values, want the 600 of the reference", values)
+	if worst.n < 500 {
+		t.Fatalf("compared %d values, want the 600 of the reference", worst.n)
 	}
-	if worst > 1e-6 {
-		t.Errorf("largest relative quality deviation %.3g (%s), want at most 1e-6", worst, where)
+	if worst.d > 1e-6 {
+		t.Errorf("largest relative quality deviation %.3g (%s), want at most 1e-6", worst.d, worst.where)
+	}
+}
+
+// refRun loads testdata/<name>.inp, its EPANET reference rows by time and a
+// simulator for it.
+func refRun(t *testing.T, name string) (*Network, *Simulator, map[int64][]refRow, map[int64][]refRow) {
+	t.Helper()
+	net, err := Load("testdata/" + name + ".inp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	nodes := byTime(readRef(t, "testdata/ref/"+name+"_nodes.csv", true))
+	links := byTime(readRef(t, "testdata/ref/"+name+"_links.csv", true))
+	sim, err := NewSimulator(net, DefaultSimOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return net, sim, nodes, links
+}
+
+// worstRel counts compared values and keeps the largest relative deviation
+// among those whose reference exceeds 1e-3 (in absolute value).
+type worstRel struct {
+	n     int
+	d     float64
+	where string
+}
+
+func (w *worstRel) add(got, want float64, what string, tm int64) {
+	w.n++
+	if math.Abs(want) <= 1e-3 {
+		return
+	}
+	if d := math.Abs(got-want) / math.Abs(want); d > w.d {
+		w.d, w.where = d, what+" at t="+strconv.FormatInt(tm, 10)
 	}
 }
