@@ -41,6 +41,8 @@ type FeedReport struct {
 	Implausible   int // ... of which beyond it, dropped
 	ZeroRuns      int // runs of zeros long enough to be an outage
 	ZeroRunRows   int // rows in those runs, dropped
+	FrozenRuns    int // runs of one repeated value long enough to be a frozen counter
+	FrozenRunRows int // rows in those runs, dropped
 	Kept          int // rows in the returned series
 }
 
@@ -54,6 +56,15 @@ type CleanOptions struct {
 	// an outage (a city-centre car park is not empty for hours in the
 	// day) and dropped. Default 4 h.
 	MinZeroRun time.Duration
+	// MinFrozenRun: a run of one repeated non-zero occupancy below 95 %
+	// of capacity whose daytime part (08:00-20:00, when a city car park
+	// always has cars coming and going) lasts at least this long is a
+	// frozen counter and dropped (Birmingham BHMEURBRD02 reads 19 of 220
+	// from 08:00 to 14:27 on 2016-11-09, then 199). Runs at night are
+	// kept: Aarhus garages often hold one count from 01:00 to 05:00. A
+	// nearly full car park is kept too: it may stay full for hours.
+	// Default 4 h; negative: off.
+	MinFrozenRun time.Duration
 }
 
 func (o CleanOptions) withDefaults() CleanOptions {
@@ -62,6 +73,9 @@ func (o CleanOptions) withDefaults() CleanOptions {
 	}
 	if o.MinZeroRun <= 0 {
 		o.MinZeroRun = 4 * time.Hour
+	}
+	if o.MinFrozenRun == 0 {
+		o.MinFrozenRun = 4 * time.Hour
 	}
 	return o
 }
@@ -197,6 +211,9 @@ func clean(code string, obs []Obs, opt CleanOptions, rep *FeedReport) Series {
 		kept = append(kept, o)
 	}
 	s.Obs = dropZeroRuns(kept, opt.MinZeroRun, rep)
+	if opt.MinFrozenRun > 0 {
+		s.Obs = dropFrozenRuns(s.Obs, opt.MinFrozenRun, rep)
+	}
 	return s
 }
 
@@ -223,6 +240,47 @@ func dropZeroRuns(obs []Obs, minRun time.Duration, rep *FeedReport) []Obs {
 		i = j
 	}
 	return out
+}
+
+// dropFrozenRuns removes runs of one repeated non-zero occupancy below
+// 95 % of capacity whose daytime part lasts at least minRun.
+func dropFrozenRuns(obs []Obs, minRun time.Duration, rep *FeedReport) []Obs {
+	out := obs[:0]
+	for i := 0; i < len(obs); {
+		j := i + 1
+		for j < len(obs) && obs[j].Occupancy == obs[i].Occupancy {
+			j++
+		}
+		o := obs[i]
+		if o.Occupancy > 0 && float64(o.Occupancy) < 0.95*float64(o.Capacity) &&
+			daytime(o.Time, obs[j-1].Time) >= minRun {
+			rep.FrozenRuns++
+			rep.FrozenRunRows += j - i
+		} else {
+			out = append(out, obs[i:j]...)
+		}
+		i = j
+	}
+	return out
+}
+
+// daytime is how much of [a, b] falls between 08:00 and 20:00 of a day
+// (wall clock). O(days).
+func daytime(a, b time.Time) time.Duration {
+	var d time.Duration
+	for day := a.Truncate(24 * time.Hour); day.Before(b); day = day.Add(24 * time.Hour) {
+		lo, hi := day.Add(8*time.Hour), day.Add(20*time.Hour)
+		if a.After(lo) {
+			lo = a
+		}
+		if b.Before(hi) {
+			hi = b
+		}
+		if hi.After(lo) {
+			d += hi.Sub(lo)
+		}
+	}
+	return d
 }
 
 // modeCapacity is the capacity reported most often (the smallest on a

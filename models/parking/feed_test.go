@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"errors"
 	"os"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 const dirtyBirmingham = `SystemCodeNumber,Capacity,Occupancy,LastUpdated
@@ -151,5 +153,40 @@ func TestSeriesTable(t *testing.T) {
 	tab := SeriesTable("birmingham", origin, ss)
 	if n, err := tab.Rows(); err != nil || n != 4 {
 		t.Fatalf("%d rows, %v", n, err)
+	}
+}
+
+// TestFrozenRuns: a value repeated through 4 h of daytime below 95 % of
+// capacity is a frozen counter; the same at night, when nearly full, or
+// for less than 4 h is kept.
+func TestFrozenRuns(t *testing.T) {
+	t.Parallel()
+	day := time.Date(2016, 11, 9, 0, 0, 0, 0, time.UTC)
+	run := func(from, to float64, occ int) []Obs { // hours of day, every 30 min
+		var out []Obs
+		for h := from; h <= to; h += 0.5 {
+			out = append(out, Obs{Time: day.Add(time.Duration(h * float64(time.Hour))), Occupancy: occ, Capacity: 220})
+		}
+		return out
+	}
+	for _, c := range []struct {
+		name       string
+		obs        []Obs
+		runs, rows int
+	}{
+		{"frozen 08:00-14:30", append(run(8, 14.5, 19), run(15, 16.5, 199)...), 1, 14},
+		{"3.5 h only", append(run(8, 11.5, 19), run(12, 14, 199)...), 0, 0},
+		{"at night", append(run(0, 6, 40), run(6.5, 9, 60)...), 0, 0},
+		{"nearly full", run(10, 16, 215), 0, 0},
+		{"zero (an outage, not frozen)", run(8, 16, 0), 0, 0},
+		{"varying", append(run(8, 8, 19), append(run(8.5, 8.5, 20), run(9, 9, 19)...)...), 0, 0},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var rep FeedReport
+			out := dropFrozenRuns(slices.Clone(c.obs), 4*time.Hour, &rep)
+			if rep.FrozenRuns != c.runs || rep.FrozenRunRows != c.rows || len(out) != len(c.obs)-c.rows {
+				t.Errorf("runs %d rows %d kept %d of %d, want runs %d rows %d", rep.FrozenRuns, rep.FrozenRunRows, len(out), len(c.obs), c.runs, c.rows)
+			}
+		})
 	}
 }
