@@ -4,15 +4,19 @@ import "math"
 
 // chState is what one direction of a hierarchy query knows of a node:
 // its tentative cost (valid when stamp is the query's generation), the
-// node it was reached from and the index of the arc that reached it.
+// node it was reached from, the index of the arc that reached it and its
+// place in the heap (-1 once settled).
 type chState struct {
 	dist   float64
 	stamp  uint32
 	parent int32
 	arc    int32
+	pos    int32
 }
 
-// chSide is one direction of a hierarchy query.
+// chSide is one direction of a hierarchy query, with an indexed heap
+// (decrease-key instead of stale entries: it holds each reached node
+// once, and pops only what it settles).
 type chSide struct {
 	st   []chState
 	heap heap
@@ -50,9 +54,66 @@ func (s *chSide) get(v int32, gen uint32) float64 {
 	return math.Inf(1)
 }
 
+// reach records that v can be reached at cost d from parent over arc,
+// d being less than its current cost.
 func (s *chSide) reach(v int32, d float64, parent, arc int32, gen uint32) {
-	s.st[v] = chState{dist: d, stamp: gen, parent: parent, arc: arc}
-	s.heap.push(d, EdgeID(v))
+	st := &s.st[v]
+	if st.stamp != gen {
+		*st = chState{dist: d, stamp: gen, parent: parent, arc: arc, pos: int32(len(s.heap.items))}
+		s.heap.items = append(s.heap.items, heapItem{})
+	} else {
+		st.dist, st.parent, st.arc = d, parent, arc
+	}
+	s.siftUp(int(st.pos), heapItem{d, EdgeID(v)})
+}
+
+// siftUp places it at heap position i or above.
+func (s *chSide) siftUp(i int, it heapItem) {
+	items := s.heap.items
+	for i > 0 {
+		p := (i - 1) / 2
+		if items[p].key <= it.key {
+			break
+		}
+		items[i] = items[p]
+		s.st[items[i].edge].pos = int32(i)
+		i = p
+	}
+	items[i] = it
+	s.st[it.edge].pos = int32(i)
+}
+
+// pop removes the least node from the heap and marks it settled.
+func (s *chSide) pop() heapItem {
+	items := s.heap.items
+	top := items[0]
+	s.st[top.edge].pos = -1
+	n := len(items) - 1
+	last := items[n]
+	s.heap.items = items[:n]
+	if n == 0 {
+		return top
+	}
+	items = items[:n]
+	i := 0
+	for {
+		l := 2*i + 1
+		if l >= n {
+			break
+		}
+		if r := l + 1; r < n && items[r].key < items[l].key {
+			l = r
+		}
+		if last.key <= items[l].key {
+			break
+		}
+		items[i] = items[l]
+		s.st[items[i].edge].pos = int32(i)
+		i = l
+	}
+	items[i] = last
+	s.st[last.edge].pos = int32(i)
+	return top
 }
 
 // search runs the bidirectional upward Dijkstra from s (upward arcs)
@@ -94,11 +155,8 @@ func (q *chQuery) search(h *hierarchy, s, t int32) int32 {
 func (q *chQuery) step(this, other *chSide, stall []chArc, stallStart []int32, relax []chArc, relaxStart []int32,
 	best float64, meet int32) (float64, int32) {
 	gen := q.gen
-	it := this.heap.pop()
+	it := this.pop()
 	v, d := int32(it.edge), it.key
-	if d > this.st[v].dist {
-		return best, meet // stale entry: v was reached again more cheaply
-	}
 	q.settled++
 	if c := d + other.get(v, gen); c < best {
 		best, meet = c, v
