@@ -214,7 +214,9 @@ func (s *Simulator) curveCoeff(ci int, q float64) (h0, r float64) {
 	return h0 / u.LengthFactor, r * u.FlowFactor / u.LengthFactor
 }
 
-// valveCoeff treats an open or closed valve as a pipe with minor loss km.
+// valveCoeff treats an open or closed valve as a pipe with minor loss km:
+// head loss km q|q|, linear with gradient RQtol/2 where 2 km |q| < RQtol
+// (EPANET 2.2 and 2.3, hydcoeffs.c valvecoeff).
 func (s *Simulator) valveCoeff(k int, km float64) {
 	q := s.flow[k]
 	if s.status[k] <= Closed {
@@ -226,7 +228,7 @@ func (s *Simulator) valveCoeff(k int, km float64) {
 		hgrad := 2 * km * math.Abs(q)
 		var hloss float64
 		if hgrad < s.rqtol {
-			hgrad = s.rqtol
+			hgrad = s.rqtol / 2
 			hloss = q * hgrad
 		} else {
 			hloss = q * hgrad / 2

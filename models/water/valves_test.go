@@ -64,3 +64,31 @@ func TestValvesHoldSettings(t *testing.T) {
 		})
 	}
 }
+
+// TestValveLowFlow: an open valve with a minor loss coefficient km has head
+// loss km q|q| with gradient 2 km |q|; below the gradient RQtol it is linear
+// with gradient RQtol/2 (EPANET 2.2/2.3 valvecoeff).
+func TestValveLowFlow(t *testing.T) {
+	net, sim := valveNet(t, "V A B 12 TCV 10")
+	k, _ := net.LinkIndex("V")
+	const km = 3.0
+	rqtol := sim.rqtol
+	cases := []struct {
+		name string
+		q    float64 // cfs
+		p, y float64 // 1/hgrad and hloss/hgrad
+	}{
+		{"stagnant", 1e-12, 2 / rqtol, 1e-12},
+		{"negative stagnant", -1e-12, 2 / rqtol, -1e-12},
+		{"flowing", 2, 1 / (2 * km * 2), 1},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			sim.flow[k] = c.q
+			sim.valveCoeff(k, km)
+			if math.Abs(sim.p[k]-c.p) > 1e-12*c.p || math.Abs(sim.y[k]-c.y) > 1e-12*math.Abs(c.y) {
+				t.Errorf("q=%g: p %g y %g, want %g %g", c.q, sim.p[k], sim.y[k], c.p, c.y)
+			}
+		})
+	}
+}
