@@ -235,6 +235,11 @@ func (s *Simulator) psvCoeff(k int) {
 		if s.xflow[n1] > 0 {
 			s.addF(n2, s.xflow[n1])
 		}
+		// Keep the downstream side coupled (EPANET 2.2/2.3 psvcoeff,
+		// "preserve connectivity"): without it a junction fed only
+		// through an active PSV has an empty row.
+		s.addOff(k, 1/cBig)
+		s.addDiag(n2, 1/cBig)
 		return
 	}
 	s.openValveCoeff(k)

@@ -92,3 +92,34 @@ func TestValveLowFlow(t *testing.T) {
 		})
 	}
 }
+
+// TestPSVFeedsDeadEnd: a junction supplied only through a PSV whose
+// upstream pressure (87 psi) exceeds its setting (50 psi). The valve must
+// end fully open with the demand delivered and no warning. While the PSV
+// is active its downstream row keeps a 1/CBIG coupling (EPANET's psvcoeff,
+// "preserve connectivity"); without it that row was empty, the pivot
+// failed and the valve was forced to XPRESSURE with warning 4.
+func TestPSVFeedsDeadEnd(t *testing.T) {
+	net, sim := solveINP(t, `[JUNCTIONS]
+A 0 0
+B 0 100
+[RESERVOIRS]
+R 200
+[PIPES]
+P1 R A 1000 12 100
+[VALVES]
+V A B 12 PSV 50
+[OPTIONS]
+Units GPM
+`)
+	k, _ := net.LinkIndex("V")
+	if st := sim.LinkStatus(k); st != Open {
+		t.Errorf("PSV status %v, want open (%v)", st, Open)
+	}
+	if len(sim.Warnings) > 0 {
+		t.Errorf("warnings %v, want none", sim.Warnings)
+	}
+	if q := sim.LinkFlow(k); math.Abs(q-100) > 0.01 {
+		t.Errorf("PSV flow %.4f GPM, want the 100 GPM demand of B", q)
+	}
+}
