@@ -260,21 +260,29 @@ func (s *Simulator) tcvCoeff(k int) {
 	s.valveCoeff(k, km)
 }
 
+// gpvCoeff linearizes a GPV on the segment of its head-loss curve that
+// holds the flow: P = 1/r, Y = (h0/r + |q|) sign(q), with |q| and the slope
+// r kept at least gpvTiny (EPANET 2.2 and 2.3, hydcoeffs.c gpvcoeff, TINY).
 func (s *Simulator) gpvCoeff(k int) {
 	if s.status[k] == Closed {
 		s.valveCoeff(k, s.km[k])
 		return
 	}
-	q := math.Max(math.Abs(s.flow[k]), 1e-6)
+	q := math.Max(math.Abs(s.flow[k]), gpvTiny)
 	ci := int(math.Round(s.setting[k]))
 	if ci <= 0 || ci >= len(s.net.Curves) {
 		s.valveCoeff(k, s.km[k])
 		return
 	}
 	h0, r := s.curveCoeff(ci, q)
-	s.p[k] = 1 / math.Max(r, s.rqtol)
-	s.y[k] = s.p[k] * (h0 + r*q)
+	r = math.Max(r, gpvTiny)
+	s.p[k] = 1 / r
+	s.y[k] = h0/r + q
 	if s.flow[k] < 0 {
 		s.y[k] = -s.y[k]
 	}
 }
+
+// gpvTiny is the least flow (cfs) and head-loss slope (ft/cfs) of a GPV's
+// linearization (EPANET's TINY).
+const gpvTiny = 1e-6

@@ -123,3 +123,70 @@ Units GPM
 		t.Errorf("PSV flow %.4f GPM, want the 100 GPM demand of B", q)
 	}
 }
+
+// gpvNet: valveNet with a GPV whose head-loss curve has the given points.
+func gpvNet(t *testing.T, curve string) (*Network, *Simulator) {
+	t.Helper()
+	return solveINP(t, `[JUNCTIONS]
+A 0 0
+B 0 0
+C 0 1500
+[RESERVOIRS]
+R 200
+R2 150
+[PIPES]
+P1 R A 1000 12 100
+P2 B C 1000 12 100
+P3 R2 C 5000 12 100
+[VALVES]
+V A B 12 GPV c
+[CURVES]
+`+curve+`
+[OPTIONS]
+Units GPM
+Accuracy 0.00001
+`)
+}
+
+// TestGPVFollowsCurve: a GPV's head loss at the solved flow lies on its
+// head-loss curve, a rising one and a flat one.
+func TestGPVFollowsCurve(t *testing.T) {
+	cases := []struct {
+		name, curve string
+		loss        func(q float64) float64 // ft for GPM
+	}{
+		{"rising", "c 0 0\nc 1000 5\nc 2000 20", func(q float64) float64 {
+			return interp([]float64{0, 1000, 2000}, []float64{0, 5, 20}, q)
+		}},
+		{"flat", "c 0 5\nc 3000 5", func(float64) float64 { return 5 }},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			net, sim := gpvNet(t, c.curve)
+			k, _ := net.LinkIndex("V")
+			q, hl := sim.LinkFlow(k), sim.LinkHeadloss(k)
+			if q <= 0 {
+				t.Fatalf("GPV flow %.4f GPM, want positive (R feeds C)", q)
+			}
+			if want := c.loss(q); math.Abs(hl-want) > 1e-3 {
+				t.Errorf("head loss %.5f ft at %.2f GPM, curve gives %.5f", hl, q, want)
+			}
+		})
+	}
+}
+
+// TestGPVFlatSegment: on a flat segment of the curve (slope 0) the slope of
+// the linearization is EPANET's TINY, 1e-6: P = 1e6, Y = h0/1e-6 + |q|.
+func TestGPVFlatSegment(t *testing.T) {
+	net, sim := gpvNet(t, "c 0 5\nc 3000 5")
+	k, _ := net.LinkIndex("V")
+	for _, q := range []float64{0.5, -0.5, 1e-9} { // cfs
+		sim.flow[k] = q
+		sim.gpvCoeff(k)
+		aq := math.Max(math.Abs(q), 1e-6)
+		y := math.Copysign(5/1e-6+aq, q)
+		if sim.p[k] != 1e6 || math.Abs(sim.y[k]-y) > 1e-9*math.Abs(y) {
+			t.Errorf("q=%g cfs: P %g Y %g, want 1e6 %g", q, sim.p[k], sim.y[k], y)
+		}
+	}
+}
