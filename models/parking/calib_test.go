@@ -155,8 +155,8 @@ func TestCalibrationValidation(t *testing.T) {
 			}
 			fmt.Fprintf(&b, "| %s | %s | %d | %d | %.2f |\n", c.name, label, n, pass, 100*sum/float64(n))
 		}
-		fmt.Fprintf(&b, "| %s | **validation mean** | | | **%.2f** |\n", c.name, 100*valSum/3)
-		t.Logf("%s: validation mean %.2f %%", c.name, 100*valSum/3)
+		fmt.Fprintf(&b, "| %s | **validation mean** | | | **%.3f** |\n", c.name, 100*valSum/3)
+		t.Logf("%s: validation mean %.3f %%", c.name, 100*valSum/3)
 	}
 	t.Logf("\n%s", b.String())
 	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
