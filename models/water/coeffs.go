@@ -152,18 +152,19 @@ func (s *Simulator) pumpCoeff(k int) {
 		hgrad = -r * setting
 		hloss = -h0*setting*setting + hgrad*q
 	case PumpConstHP:
+		// As EPANET 2.2/2.3 pumpcoeff: a gradient above CBIG (flow near
+		// 0) is a closed link, one below CSMALL an open valve.
 		r := pd.R * setting * setting * setting
 		hgrad = -r / aq / aq
 		switch {
 		case hgrad > cBig:
-			hgrad = cBig
-			hloss = -hgrad * q
-		case hgrad < s.rqtol:
-			hgrad = s.rqtol
-			hloss = -hgrad * q
-		default:
-			hloss = r / q
+			s.p[k], s.y[k] = 1/cBig, q
+			return
+		case hgrad < cSmall:
+			s.p[k], s.y[k] = 1/cSmall, q
+			return
 		}
+		hloss = r / q
 	default:
 		h0 := setting * setting * pd.H0
 		n := pd.N

@@ -74,6 +74,34 @@ func TestPumpCurves(t *testing.T) {
 	}
 }
 
+// TestPowerPumpCoeffs: a constant-power pump's linearization (EPANET
+// 2.2/2.3 pumpcoeff): gain 8.814 P/q with gradient 8.814 P/q²; a gradient
+// above CBIG (flow near 0) makes it a closed link, one below CSMALL (flow
+// beyond any real pump) an open valve, both with Y = q.
+func TestPowerPumpCoeffs(t *testing.T) {
+	_, sim := pumpNet(t, "PU S J POWER 50", "")
+	r := 8.814 * 50 // ft·cfs
+	cases := []struct {
+		name string
+		q    float64 // cfs
+		p, y float64
+	}{
+		{"working", 2, 4 / r, -2},
+		{"stagnant", 1e-9, 1 / cBig, 1e-9},
+		{"no flow", 0, 1 / cBig, 0},
+		{"beyond the curve", 1e5, 1 / cSmall, 1e5},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			sim.flow[0] = c.q
+			sim.pumpCoeff(0)
+			if math.Abs(sim.p[0]-c.p) > 1e-12*c.p || math.Abs(sim.y[0]-c.y) > 1e-12*math.Abs(c.y) {
+				t.Errorf("q=%g cfs: P %g Y %g, want %g %g", c.q, sim.p[0], sim.y[0], c.p, c.y)
+			}
+		})
+	}
+}
+
 // TestTankVolumeCurve: a tank with a volume curve fills by the curve.
 func TestTankVolumeCurve(t *testing.T) {
 	inp := `[JUNCTIONS]
