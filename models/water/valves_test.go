@@ -127,25 +127,7 @@ Units GPM
 // gpvNet: valveNet with a GPV whose head-loss curve has the given points.
 func gpvNet(t *testing.T, curve string) (*Network, *Simulator) {
 	t.Helper()
-	return solveINP(t, `[JUNCTIONS]
-A 0 0
-B 0 0
-C 0 1500
-[RESERVOIRS]
-R 200
-R2 150
-[PIPES]
-P1 R A 1000 12 100
-P2 B C 1000 12 100
-P3 R2 C 5000 12 100
-[VALVES]
-V A B 12 GPV c
-[CURVES]
-`+curve+`
-[OPTIONS]
-Units GPM
-Accuracy 0.00001
-`)
+	return valveNet(t, "V A B 12 GPV c\n[CURVES]\n"+curve)
 }
 
 // TestGPVFollowsCurve: a GPV's head loss at the solved flow lies on its
