@@ -18,13 +18,18 @@
 // # Calibration
 //
 // Fit matches a car park's weekly arrival profile (Poisson rates per
-// 30-min slot, lognormal dwell) to a Forecast of the week to come: the
-// last week's occupancy at the same slot, with Monday to Thursday
-// lending each other their value at half weight. That choice, the
-// smoothness weight and the alternatives (more weeks, decays, a
-// week-on-week growth trend, all weeks with a half-life) were compared by
-// leave-last-week-out validation on the last three training weeks
-// (bench/parking.md).
+// 30-min slot, lognormal dwell) to a Forecast of the week to come: half
+// the last week's occupancy at the same slot (Monday to Thursday lending
+// each other their value at half weight), half the per-slot median of
+// the last four weeks scaled to the last week's level (working days and
+// weekend apart), times the city-wide week-on-week growth (CityTrendOf,
+// the median over all car parks). The fitted car park is then simulated
+// as the loss system it is and the fit corrected towards the forecast
+// (FitOptions.SimCorrections). Those choices, the smoothness weight and
+// the alternatives were compared by leave-last-week-out validation on
+// the last three training weeks (bench/parking.md). Feeds are cleaned
+// of duplicates, impossible counts, zero-run outages and frozen
+// counters (CleanOptions).
 //
 // # Car-park register
 //
