@@ -13,13 +13,6 @@ import (
 // city_test.
 func (r *Router) LastSettled() int { return r.statPops }
 
-// HierarchySize returns the number of arcs and of shortcuts of g's
-// contraction hierarchy, building it if needed.
-func HierarchySize(g *RoadGraph) (arcs, shortcuts int) {
-	h := g.hierarchy()
-	return len(h.up) + len(h.down), h.shortcuts
-}
-
 // CheckHierarchyRoutes routes n random pairs of edges of g (half of them
 // from the largest SCC, half from all edges, so that unreachable pairs
 // occur) with the hierarchy and checks each against A* on the same graph
@@ -289,12 +282,10 @@ func TestHierarchyWeights(t *testing.T) {
 	}
 }
 
-// HierarchyBytes is the size of g's hierarchy arrays, bytes.
-func HierarchyBytes(g *RoadGraph) int {
-	h := g.hierarchy()
-	arcs := len(h.up) + len(h.down)
-	return 4*(len(h.toCH)+len(h.fromCH)) + 4*(len(h.upStart)+len(h.downStart)) + arcs*16
+// BuildHierarchyStats builds a fresh hierarchy of g (not the cached one)
+// and returns its number of arcs and shortcuts and the bytes of its arrays.
+func BuildHierarchyStats(g *RoadGraph) (arcs, shortcuts, bytes int) {
+	h := buildHierarchy(g)
+	arcs = len(h.up) + len(h.down)
+	return arcs, h.shortcuts, 4*(len(h.toCH)+len(h.fromCH)+len(h.upStart)+len(h.downStart)) + arcs*16
 }
-
-// BuildHierarchyForBench builds a fresh hierarchy of g (not cached).
-func BuildHierarchyForBench(g *RoadGraph) { buildHierarchy(g) }

@@ -151,7 +151,8 @@ func (q *chQuery) search(h *hierarchy, s, t int32) int32 {
 // opposite one): it may improve the meeting (best, meet); unless an arc
 // of stall from a node reached more cheaply proves its cost not optimal
 // (stall-on-demand: the downward arcs into it, searching forward), the
-// arcs of relax are relaxed (the upward arcs, searching forward).
+// arcs of relax are relaxed (the upward arcs, searching forward), except
+// those that cannot lead below the best meeting cost found.
 func (q *chQuery) step(this, other *chSide, stall []chArc, stallStart []int32, relax []chArc, relaxStart []int32,
 	best float64, meet int32) (float64, int32) {
 	gen := q.gen
@@ -167,7 +168,7 @@ func (q *chQuery) step(this, other *chSide, stall []chArc, stallStart []int32, r
 		}
 	}
 	for i, a := range relax[relaxStart[v]:relaxStart[v+1]] {
-		if c := d + a.cost; c < this.get(a.node, gen) {
+		if c := d + a.cost; c < best && c < this.get(a.node, gen) {
 			this.reach(a.node, c, v, relaxStart[v]+int32(i), gen)
 		}
 	}
