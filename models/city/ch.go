@@ -24,10 +24,6 @@ import "math"
 // unpacked path in path order, so it is bit for bit what A* would return
 // for the same path.
 
-// chLazyNbr (an experiment, off): after contracting a node, only raise its
-// neighbours' levels instead of recomputing their priorities.
-var chLazyNbr = false
-
 const (
 	// chWitnessSettle bounds the witness searches of the contraction: a
 	// search stops after settling this many nodes (and at the cost of the
@@ -277,14 +273,6 @@ func (c *contractor) contract(v int32) {
 		c.addNeighbour(a.node, v)
 	}
 	for _, n := range c.nbrs {
-		if chLazyNbr {
-			old := c.level[n]
-			c.level[n] = max(c.level[n], c.level[v]+1)
-			if i := c.queue.pos[n]; i >= 0 {
-				c.queue.update(n, c.queue.prio[i]+float64(c.level[n]-old))
-			}
-			continue
-		}
 		c.level[n] = max(c.level[n], c.level[v]+1)
 		c.queue.update(n, c.priority(n))
 	}

@@ -9,9 +9,11 @@ import (
 // turn-expanded graph (so turn restrictions and the U-turn rule of
 // TurnAllowed hold), with A* and ALT landmark bounds (Goldberg & Harrelson
 // 2005). Costs are free-flow travel times (LengthM/SpeedMps) unless
-// SetWeights gives others. A Router is not safe for concurrent use: use one
-// per goroutine (they share the graph's landmark tables). After the first
-// query it allocates nothing per query, except to grow dst.
+// SetWeights gives others. With UseHierarchy(true) and free-flow weights,
+// Route answers from the graph's contraction hierarchy instead (ch.go). A
+// Router is not safe for concurrent use: use one per goroutine (they share
+// the graph's landmark tables and hierarchy). After the first query it
+// allocates nothing per query, except to grow dst.
 type Router struct {
 	g      *RoadGraph
 	lm     *landmarks
