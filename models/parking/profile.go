@@ -1,7 +1,6 @@
 package parking
 
 import (
-	"container/heap"
 	"math"
 	"math/rand/v2"
 	"time"
@@ -57,18 +56,70 @@ type Profile struct {
 	Dwell    Dwell
 }
 
-// departures is a min-heap of departure times, hours.
+// departures is a binary min-heap of departure times, hours, with typed
+// methods (container/heap would box every float64 in an interface, one
+// allocation per push). The sift rules are container/heap's, so the
+// layout, and with it which car SimulateAssimilated removes, is the same.
 type departures []float64
 
-func (h departures) Len() int           { return len(h) }
-func (h departures) Less(i, j int) bool { return h[i] < h[j] }
-func (h departures) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
-func (h *departures) Push(x any)        { *h = append(*h, x.(float64)) }
-func (h *departures) Pop() any {
-	old := *h
-	x := old[len(old)-1]
-	*h = old[:len(old)-1]
-	return x
+// Len is the number of parked vehicles.
+func (h departures) Len() int { return len(h) }
+
+// push adds a departure time. O(log n).
+func (h *departures) push(x float64) {
+	*h = append(*h, x)
+	h.up(len(*h) - 1)
+}
+
+// popMin removes the earliest departure. O(log n).
+func (h *departures) popMin() {
+	n := len(*h) - 1
+	(*h)[0], (*h)[n] = (*h)[n], (*h)[0]
+	h.down(0, n)
+	*h = (*h)[:n]
+}
+
+// remove removes the departure at index i. O(log n).
+func (h *departures) remove(i int) {
+	n := len(*h) - 1
+	if n != i {
+		(*h)[i], (*h)[n] = (*h)[n], (*h)[i]
+		if !h.down(i, n) {
+			h.up(i)
+		}
+	}
+	*h = (*h)[:n]
+}
+
+func (h departures) up(j int) {
+	for {
+		i := (j - 1) / 2
+		if i == j || !(h[j] < h[i]) {
+			return
+		}
+		h[i], h[j] = h[j], h[i]
+		j = i
+	}
+}
+
+// down sifts index i0 down within the first n entries; true if it moved.
+func (h departures) down(i0, n int) bool {
+	i := i0
+	for {
+		j := 2*i + 1
+		if j >= n || j < 0 {
+			break
+		}
+		if j2 := j + 1; j2 < n && h[j2] < h[j] {
+			j = j2
+		}
+		if !(h[j] < h[i]) {
+			break
+		}
+		h[i], h[j] = h[j], h[i]
+		i = j
+	}
+	return i > i0
 }
 
 // Simulate runs the car park as a stochastic process from start (the
@@ -89,10 +140,10 @@ func (p *Profile) Simulate(rng *rand.Rand, start time.Time, at []time.Time) (occ
 func (p *Profile) SimulateAssimilated(rng *rand.Rand, start time.Time, at []time.Time, obs []int) []int {
 	occ, _ := p.simulate(rng, start, at, func(k int, nowH float64, dep *departures) {
 		for dep.Len() < obs[k] {
-			heap.Push(dep, nowH+rng.Float64()*p.Dwell.Draw(rng))
+			dep.push(nowH + rng.Float64()*p.Dwell.Draw(rng))
 		}
 		for dep.Len() > obs[k] {
-			heap.Remove(dep, rng.IntN(dep.Len()))
+			dep.remove(rng.IntN(dep.Len()))
 		}
 	})
 	return occ
@@ -136,7 +187,7 @@ func (p *Profile) simulate(rng *rand.Rand, start time.Time, at []time.Time, corr
 				turnedAway++
 				continue
 			}
-			heap.Push(&dep, t+p.Dwell.Draw(rng))
+			dep.push(t + p.Dwell.Draw(rng))
 		}
 	}
 	return occ, turnedAway
@@ -146,7 +197,7 @@ func (p *Profile) simulate(rng *rand.Rand, start time.Time, at []time.Time, corr
 // vehicles remain.
 func countBefore(dep *departures, t float64) int {
 	for dep.Len() > 0 && (*dep)[0] <= t {
-		heap.Pop(dep)
+		dep.popMin()
 	}
 	return dep.Len()
 }
