@@ -122,3 +122,12 @@ func TestOfferedLoad(t *testing.T) {
 		t.Errorf("full car park: offered load %.3f, want the bound %.1f", a, maxOfferedLoad)
 	}
 }
+
+// BenchmarkCityTrendOf: the city trend over the 30 Birmingham car parks.
+func BenchmarkCityTrendOf(b *testing.B) {
+	ss := birmingham(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		CityTrendOf(ss, heldBack)
+	}
+}
