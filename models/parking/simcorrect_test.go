@@ -19,23 +19,15 @@ func TestSimCorrectionFillsFullCarPark(t *testing.T) {
 		truth.Rate[j] = 0.01 + 0.45*math.Exp(-(h-10)*(h-10)/6)
 	}
 	start := time.Date(2016, 10, 3, 0, 0, 0, 0, time.UTC)
-	var at []time.Time
-	for d := 0; d < 28; d++ {
-		for h := 8.0; h <= 16.5; h += 0.5 {
-			at = append(at, start.AddDate(0, 0, d).Add(time.Duration(h*float64(time.Hour))))
-		}
-	}
-	occ, _ := truth.Simulate(rand.New(rand.NewPCG(3, 3)), start.Add(-7*24*time.Hour), at)
-	s := Series{Code: "F", Capacity: 80}
+	s := simulatedSeries(truth, start, 28, 3)
 	full := 0
-	for i, o := range occ {
-		s.Obs = append(s.Obs, Obs{Time: at[i], Occupancy: o, Capacity: 80})
-		if o == 80 {
+	for _, o := range s.Obs {
+		if o.Occupancy == 80 {
 			full++
 		}
 	}
-	if full < len(occ)/10 {
-		t.Fatalf("only %d of %d observations full: the case does not test the loss", full, len(occ))
+	if full < len(s.Obs)/10 {
+		t.Fatalf("only %d of %d observations full: the case does not test the loss", full, len(s.Obs))
 	}
 	end := start.AddDate(0, 0, 28)
 	tg := forecastTargets(s, end, ForecastOptions{})
