@@ -1,6 +1,10 @@
 package city
 
-import "math"
+import (
+	"math"
+	"runtime"
+	"sync"
+)
 
 // Contraction hierarchy over the turn-expanded graph (Geisberger, Sanders,
 // Schultes and Delling 2008, "Contraction Hierarchies: Faster and Simpler
@@ -33,6 +37,8 @@ const (
 	// chSimulateSettle is the same bound for the simulated contractions
 	// that compute priorities, which need only an estimate.
 	chSimulateSettle = 100
+	// chMaxWorkers bounds the goroutines that compute priorities.
+	chMaxWorkers = 8
 )
 
 // hierarchy is a contraction hierarchy in flat CSR arrays. Its nodes are
@@ -71,12 +77,18 @@ func (g *RoadGraph) hierarchy() *hierarchy {
 // broken by the lower EdgeID. Its cost is dominated by the witness
 // searches, each bounded by chWitnessSettle settled nodes.
 func buildHierarchy(g *RoadGraph) *hierarchy {
+	return buildHierarchyWorkers(g, min(runtime.GOMAXPROCS(0), chMaxWorkers))
+}
+
+// buildHierarchyWorkers is buildHierarchy with priorities computed by
+// the given number of goroutines; the result does not depend on it.
+func buildHierarchyWorkers(g *RoadGraph, workers int) *hierarchy {
 	m := g.NumEdges()
 	w := make([]float64, m)
 	for e := range w {
 		w[e] = g.FreeFlowS(EdgeID(e))
 	}
-	c := newContractor(g, w)
+	c := newContractor(g, w, workers)
 	c.run()
 	return c.finish()
 }
@@ -95,24 +107,39 @@ type dynArc struct {
 // per-node arc lists, the final arcs of the contracted nodes, the
 // priority queue and the witness search.
 type contractor struct {
-	out, in      [][]dynArc // arcs of the remaining graph
-	up, down     [][]dynArc // final arcs of each contracted node
-	rank         []int32
-	level        []int32 // 1 + the highest level of a contracted neighbour
-	queue        prioQueue
-	wit          *search
-	seen         []int32  // neighbour dedup stamp (node + 1)
-	target       []uint32 // witness targets, marked with the search's generation
-	next         int32    // next rank to give
-	nbrs         []int32
-	added, hopsA int // of the last simulated contraction
+	out, in  [][]dynArc // arcs of the remaining graph
+	up, down [][]dynArc // final arcs of each contracted node
+	rank     []int32
+	level    []int32 // 1 + the highest level of a contracted neighbour
+	queue    prioQueue
+	wits     []*witnessSearch // one per worker; wits[0] also contracts
+	seen     []int32          // neighbour dedup stamp (node + 1)
+	next     int32            // next rank to give
+	nbrs     []int32
+	prios    []float64 // priorities of nbrs, computed in parallel
 }
 
-func newContractor(g *RoadGraph, w []float64) *contractor {
+// witnessSearch is the state of one worker's witness searches: the
+// search, its targets (marked with the search's generation) and the
+// counts of the last (simulated) contraction.
+type witnessSearch struct {
+	s            *search
+	target       []uint32
+	added, hopsA int
+}
+
+func newWitnessSearch(m int) *witnessSearch {
+	return &witnessSearch{s: newSearch(m), target: make([]uint32, m)}
+}
+
+func newContractor(g *RoadGraph, w []float64, workers int) *contractor {
 	m := g.NumEdges()
 	c := &contractor{out: make([][]dynArc, m), in: make([][]dynArc, m), up: make([][]dynArc, m),
-		down: make([][]dynArc, m), rank: make([]int32, m), level: make([]int32, m), wit: newSearch(m),
-		seen: make([]int32, m), target: make([]uint32, m)}
+		down: make([][]dynArc, m), rank: make([]int32, m), level: make([]int32, m),
+		seen: make([]int32, m)}
+	for range max(1, workers) {
+		c.wits = append(c.wits, newWitnessSearch(m))
+	}
 	for e := 0; e < m; e++ {
 		for _, o := range g.Successors(EdgeID(e)) {
 			if int(o) == e {
@@ -123,8 +150,14 @@ func newContractor(g *RoadGraph, w []float64) *contractor {
 		}
 	}
 	c.queue.init(m)
-	for v := 0; v < m; v++ {
-		c.queue.push(int32(v), c.priority(int32(v)))
+	all := make([]int32, m)
+	for v := range all {
+		all[v] = int32(v)
+	}
+	prios := make([]float64, m)
+	c.priorities(all, prios)
+	for v, p := range prios {
+		c.queue.push(int32(v), p)
 	}
 	return c
 }
@@ -135,7 +168,7 @@ func newContractor(g *RoadGraph, w []float64) *contractor {
 func (c *contractor) run() {
 	for c.queue.len() > 0 {
 		v := c.queue.top()
-		c.queue.update(v, c.priority(v))
+		c.queue.update(v, c.priority(v, c.wits[0]))
 		if c.queue.top() != v {
 			continue
 		}
@@ -149,7 +182,7 @@ func (c *contractor) run() {
 // per arc it removes (edge quotient) and the original turns those
 // shortcuts stand for per turn removed (hop quotient), after Geisberger
 // et al.'s edge difference and "original edges" terms in quotient form.
-func (c *contractor) priority(v int32) float64 {
+func (c *contractor) priority(v int32, w *witnessSearch) float64 {
 	removed := len(c.in[v]) + len(c.out[v])
 	if removed == 0 {
 		return float64(c.level[v])
@@ -161,27 +194,27 @@ func (c *contractor) priority(v int32) float64 {
 	for _, a := range c.out[v] {
 		hopsR += int(a.hops)
 	}
-	c.shortcuts(v, chSimulateSettle, false)
-	return float64(c.level[v]) + float64(c.added)/float64(removed) + float64(c.hopsA)/float64(hopsR)
+	c.shortcuts(v, chSimulateSettle, false, w)
+	return float64(c.level[v]) + float64(w.added)/float64(removed) + float64(w.hopsA)/float64(hopsR)
 }
 
 // shortcuts finds the shortcuts contracting v needs; with add it adds
-// them to the remaining graph, otherwise it only counts them (c.added,
-// c.hopsA).
-func (c *contractor) shortcuts(v int32, limit int, add bool) {
-	c.added, c.hopsA = 0, 0
+// them to the remaining graph, otherwise it only counts them (w.added,
+// w.hopsA) and only reads the contractor.
+func (c *contractor) shortcuts(v int32, limit int, add bool, w *witnessSearch) {
+	w.added, w.hopsA = 0, 0
 	maxOut := 0.0
 	for _, b := range c.out[v] {
 		maxOut = math.Max(maxOut, b.cost)
 	}
 	for _, a := range c.in[v] {
-		c.witness(a.node, v, a.cost+maxOut, limit)
+		c.witness(a.node, v, a.cost+maxOut, limit, w)
 		for _, b := range c.out[v] {
-			if b.node == a.node || c.wit.get(EdgeID(b.node)) <= a.cost+b.cost {
+			if b.node == a.node || w.s.get(EdgeID(b.node)) <= a.cost+b.cost {
 				continue
 			}
-			c.added++
-			c.hopsA += int(a.hops + b.hops)
+			w.added++
+			w.hopsA += int(a.hops + b.hops)
 			if add {
 				c.addArc(a.node, b.node, dynArc{mid: v, hops: a.hops + b.hops, cost: a.cost + b.cost})
 			}
@@ -191,15 +224,15 @@ func (c *contractor) shortcuts(v int32, limit int, add bool) {
 
 // witness runs a Dijkstra from u in the remaining graph without v, up to
 // cost bound or limit settled nodes, or until every out-neighbour of v is
-// settled; c.wit.get(x) is then the cost of a path u -> x avoiding v, or
+// settled; w.s.get(x) is then the cost of a path u -> x avoiding v, or
 // more than the true distance, or +Inf.
-func (c *contractor) witness(u, v int32, bound float64, limit int) {
-	s := c.wit
+func (c *contractor) witness(u, v int32, bound float64, limit int, w *witnessSearch) {
+	s := w.s
 	s.reset()
 	left := 0
 	for _, b := range c.out[v] {
-		if c.target[b.node] != s.gen {
-			c.target[b.node] = s.gen
+		if w.target[b.node] != s.gen {
+			w.target[b.node] = s.gen
 			left++
 		}
 	}
@@ -214,8 +247,8 @@ func (c *contractor) witness(u, v int32, bound float64, limit int) {
 			return
 		}
 		settled++
-		if c.target[it.edge] == s.gen {
-			c.target[it.edge] = 0
+		if w.target[it.edge] == s.gen {
+			w.target[it.edge] = 0
 			left--
 		}
 		for _, a := range c.out[it.edge] {
@@ -258,7 +291,7 @@ func (c *contractor) addArc(u, x int32, a dynArc) {
 // its final upward and downward arcs, removes it from the remaining
 // graph and updates its neighbours' levels and priorities.
 func (c *contractor) contract(v int32) {
-	c.shortcuts(v, chWitnessSettle, true)
+	c.shortcuts(v, chWitnessSettle, true, c.wits[0])
 	c.rank[v] = c.next
 	c.next++
 	c.up[v], c.down[v] = c.out[v], c.in[v]
@@ -274,8 +307,39 @@ func (c *contractor) contract(v int32) {
 	}
 	for _, n := range c.nbrs {
 		c.level[n] = max(c.level[n], c.level[v]+1)
-		c.queue.update(n, c.priority(n))
 	}
+	if cap(c.prios) < len(c.nbrs) {
+		c.prios = make([]float64, 2*len(c.nbrs))
+	}
+	c.prios = c.prios[:len(c.nbrs)]
+	c.priorities(c.nbrs, c.prios)
+	for i, n := range c.nbrs {
+		c.queue.update(n, c.prios[i])
+	}
+}
+
+// priorities sets out[i] to the priority of nodes[i], spread over the
+// workers when there are enough nodes. Each result depends only on the
+// graph, so the outcome does not depend on the number of workers.
+func (c *contractor) priorities(nodes []int32, out []float64) {
+	nw := len(c.wits)
+	if nw == 1 || len(nodes) < 2*nw {
+		for i, v := range nodes {
+			out[i] = c.priority(v, c.wits[0])
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	for k := 0; k < nw; k++ {
+		wg.Add(1)
+		go func(w *witnessSearch, lo, hi int) {
+			defer wg.Done()
+			for i := lo; i < hi; i++ {
+				out[i] = c.priority(nodes[i], w)
+			}
+		}(c.wits[k], k*len(nodes)/nw, (k+1)*len(nodes)/nw)
+	}
+	wg.Wait()
 }
 
 // addNeighbour lists n once per contraction of v.

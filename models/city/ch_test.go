@@ -75,13 +75,13 @@ func TestHierarchyMatchesAStar(t *testing.T) {
 	}
 }
 
-// TestHierarchyDeterministic: two builds on the same graph give the same
-// arrays, and the hierarchy's path for a pair is the same on every query.
+// TestHierarchyDeterministic: two builds on the same graph, one
+// sequential and one with three workers, give the same arrays, and the hierarchy's path for a pair is the same on every query.
 func TestHierarchyDeterministic(t *testing.T) {
 	g := load(t, osterbroXML).Roads
-	a, b := buildHierarchy(g), buildHierarchy(g)
+	a, b := buildHierarchyWorkers(g, 1), buildHierarchyWorkers(g, 3)
 	if !reflect.DeepEqual(a, b) {
-		t.Fatal("two builds of the hierarchy differ")
+		t.Fatal("two builds of the hierarchy differ (1 and 3 workers)")
 	}
 	r := NewRouter(g)
 	r.UseHierarchy(true)
