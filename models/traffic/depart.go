@@ -29,14 +29,14 @@ func (t *Traffic) departDue() {
 	for t.nextDue < len(t.due) && t.v.plannedS[t.due[t.nextDue]] <= t.nowS+1e-9 {
 		i := t.due[t.nextDue]
 		t.nextDue++
-		if t.v.state[i] != statePending {
+		if t.v.h[i].state != statePending {
 			continue
 		}
 		if !t.routeVehicle(i) {
-			t.v.state[i] = stateNoRoute
+			t.v.h[i].state = stateNoRoute
 			continue
 		}
-		t.v.state[i] = stateWaiting
+		t.v.h[i].state = stateWaiting
 		t.waitList = append(t.waitList, i)
 	}
 	keep := t.waitList[:0]
@@ -54,7 +54,7 @@ func (t *Traffic) departDue() {
 // to the arena.
 func (t *Traffic) routeVehicle(i int32) bool {
 	v := &t.v
-	if v.rCur[i] >= 0 {
+	if v.h[i].rCur >= 0 {
 		return true
 	}
 	from, to := v.from[i], v.to[i]
@@ -63,9 +63,9 @@ func (t *Traffic) routeVehicle(i int32) bool {
 			if !found {
 				return false
 			}
-			v.rCur[i] = int32(len(t.arena))
+			v.h[i].rCur = int32(len(t.arena))
 			t.arena = append(t.arena, route...)
-			v.rEnd[i] = int32(len(t.arena))
+			v.h[i].rEnd = int32(len(t.arena))
 			return true
 		}
 	}
@@ -78,9 +78,9 @@ func (t *Traffic) routeVehicle(i int32) bool {
 	if !ok || len(t.routeBuf) == 0 || t.routeBuf[0] != from || t.routeBuf[len(t.routeBuf)-1] != to {
 		return false
 	}
-	v.rCur[i] = int32(len(t.arena))
+	v.h[i].rCur = int32(len(t.arena))
 	t.arena = append(t.arena, t.routeBuf...)
-	v.rEnd[i] = int32(len(t.arena))
+	v.h[i].rEnd = int32(len(t.arena))
 	return true
 }
 
@@ -96,9 +96,9 @@ func (t *Traffic) SetRoute(i int32, route []int32) bool {
 			return false
 		}
 	}
-	v.rCur[i] = int32(len(t.arena))
+	v.h[i].rCur = int32(len(t.arena))
 	t.arena = append(t.arena, route...)
-	v.rEnd[i] = int32(len(t.arena))
+	v.h[i].rEnd = int32(len(t.arena))
 	return true
 }
 
@@ -109,12 +109,12 @@ func (t *Traffic) SetRoute(i int32, route []int32) bool {
 func (t *Traffic) insert(i int32) bool {
 	v := &t.v
 	e := v.from[i]
-	pos := math.Min(math.Max(v.fromPos[i], v.length[i]), t.net.LengthM[e])
-	v.edge[i] = e
+	pos := math.Min(math.Max(v.fromPos[i], v.h[i].length), t.net.LengthM[e])
+	v.h[i].edge = e
 	t.setTurn(i)
 	base := t.net.laneStart[e]
 	for pass := 0; pass < 2; pass++ {
-		lo, hi := v.turnLo[i], v.turnHi[i]
+		lo, hi := v.h[i].turnLo, v.h[i].turnHi
 		if pass == 1 {
 			lo, hi = 0, t.net.Lanes[e]-1
 		}
@@ -123,13 +123,13 @@ func (t *Traffic) insert(i int32) bool {
 			if t.closedLane[l] {
 				continue
 			}
-			if idx, ok := t.fits(l, pos, v.length[i]); ok {
+			if idx, ok := t.fits(l, pos, v.h[i].length); ok {
 				t.insertAt(l, idx, i)
-				v.lane[i], v.pos[i], v.speed[i] = l, pos, 0
-				v.state[i] = stateRunning
+				v.h[i].lane, v.h[i].pos, v.h[i].speed = l, pos, 0
+				v.h[i].state = stateRunning
 				v.departS[i] = t.nowS
-				v.stamp[i] = t.step
-				v.lastDx[i], v.lastSpeed[i] = 0, 0
+				v.h[i].stamp = t.step
+				v.h[i].lastDx, v.h[i].lastSpeed = 0, 0
 				return true
 			}
 		}
@@ -144,19 +144,19 @@ func (t *Traffic) fits(l int32, pos, length float64) (int, bool) {
 	p := &t.cfg.IDM
 	s := t.lanes[l]
 	idx := 0
-	for idx < len(s) && v.pos[s[idx]] >= pos {
+	for idx < len(s) && v.h[s[idx]].pos >= pos {
 		idx++
 	}
 	if idx > 0 {
 		a := s[idx-1]
-		if v.pos[a]-v.length[a]-pos < p.S0 {
+		if v.h[a].pos-v.h[a].length-pos < p.S0 {
 			return 0, false
 		}
 	}
 	if idx < len(s) {
 		b := s[idx]
-		sp := v.speed[b]
-		if pos-length-v.pos[b] < p.S0+sp*sp/(2*p.B) {
+		sp := v.h[b].speed
+		if pos-length-v.h[b].pos < p.S0+sp*sp/(2*p.B) {
 			return 0, false
 		}
 	}

@@ -14,25 +14,25 @@ import (
 func (t *Traffic) frontAccel(i, e int32, v0 float64) (acc float64, blocked bool) {
 	v := &t.v
 	p := &t.cfg.IDM
-	sp := v.speed[i]
-	d := t.net.LengthM[e] - v.pos[i]
+	sp := v.h[i].speed
+	d := t.net.LengthM[e] - v.h[i].pos
 	acc = p.Accel(sp, v0, math.Inf(1), 0)
-	k := v.rCur[i]
-	if k >= v.rEnd[i]-1 {
+	k := v.h[i].rCur
+	if k >= v.h[i].rEnd-1 {
 		return acc, false
 	}
 	next := t.arena[k+1]
 	if t.mustStop(i, e, next, d, sp) {
 		return math.Min(acc, p.Accel(sp, v0, d, sp)), true
 	}
-	tl := t.pickLane(i, next, k+1, v.lane[i])
+	tl := t.pickLane(i, next, k+1, v.h[i].lane)
 	if tl < 0 {
 		return math.Min(acc, p.Accel(sp, v0, d, sp)), true
 	}
 	if s := t.lanes[tl]; len(s) > 0 {
 		j := s[len(s)-1]
 		jp, js := t.startState(j)
-		return math.Min(acc, p.Accel(sp, v0, d+jp-v.length[j], sp-js)), false
+		return math.Min(acc, p.Accel(sp, v0, d+jp-v.h[j].length, sp-js)), false
 	}
 	return math.Min(acc, t.lookAhead(i, k+1, d+t.net.LengthM[next], v0)), false
 }
@@ -43,9 +43,9 @@ func (t *Traffic) frontAccel(i, e int32, v0 float64) (acc float64, blocked bool)
 func (t *Traffic) lookAhead(i, k int32, dist, v0 float64) float64 {
 	v := &t.v
 	p := &t.cfg.IDM
-	sp := v.speed[i]
+	sp := v.h[i].speed
 	acc := math.Inf(1)
-	for dist < t.cfg.LookaheadM && k < v.rEnd[i]-1 {
+	for dist < t.cfg.LookaheadM && k < v.h[i].rEnd-1 {
 		e, n := t.arena[k], t.arena[k+1]
 		if t.closedEdge[n] || (t.sig.controls(e) && t.sig.state(e) != green && dist > sp*sp/(2*p.B)) {
 			return p.Accel(sp, v0, dist, sp)
@@ -61,7 +61,7 @@ func (t *Traffic) lookAhead(i, k int32, dist, v0 float64) float64 {
 			}
 		}
 		if tail >= 0 {
-			return p.Accel(sp, v0, dist+bestRoom, sp-v.speed[tail])
+			return p.Accel(sp, v0, dist+bestRoom, sp-v.h[tail].speed)
 		}
 		dist += t.net.LengthM[n]
 		k++
@@ -102,7 +102,7 @@ func (t *Traffic) mustStop(i, e, next int32, d, sp float64) bool {
 		return false // too close to stop: committed
 	}
 	my := etaAccel(d, sp, p.A)
-	right := t.v.turnRight[i]
+	right := t.v.h[i].turnRight
 	left := t.net.foeLeft[t.net.foeStart[e]:]
 	for k, f := range foes {
 		if right && !left[k] {
@@ -141,10 +141,10 @@ func (t *Traffic) computeETA() {
 				continue
 			}
 			i := s[0]
-			if v.speed[i] < 1 || v.rCur[i] >= v.rEnd[i]-1 {
+			if v.h[i].speed < 1 || v.h[i].rCur >= v.h[i].rEnd-1 {
 				continue
 			}
-			eta := (t.net.LengthM[e] - v.pos[i]) / v.speed[i]
+			eta := (t.net.LengthM[e] - v.h[i].pos) / v.h[i].speed
 			if math.IsInf(t.eta[e], 1) {
 				t.etaSet = append(t.etaSet, e)
 			}
@@ -159,12 +159,12 @@ func (t *Traffic) computeETA() {
 // the intersection (SUMO's vehicles do the same at junctions).
 func (t *Traffic) boxBlocked(i, next int32) bool {
 	v := &t.v
-	k := v.rCur[i] + 2
-	if !t.net.inBox[next] || k >= v.rEnd[i] {
+	k := v.h[i].rCur + 2
+	if !t.net.inBox[next] || k >= v.h[i].rEnd {
 		return false
 	}
 	after := t.arena[k]
-	need := v.length[i] + t.cfg.IDM.S0
+	need := v.h[i].length + t.cfg.IDM.S0
 	for l := t.net.laneStart[after]; l < t.net.laneStart[after+1]; l++ {
 		if !t.closedLane[l] && t.room(l) >= need {
 			return false

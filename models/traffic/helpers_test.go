@@ -147,21 +147,21 @@ func checkLanes(t *testing.T, tr *Traffic) {
 	for l, s := range tr.lanes {
 		for k, i := range s {
 			seen[i]++
-			if tr.v.lane[i] != int32(l) {
-				t.Fatalf("t=%g: vehicle %d on lane %d records lane %d", tr.nowS, i, l, tr.v.lane[i])
+			if tr.v.h[i].lane != int32(l) {
+				t.Fatalf("t=%g: vehicle %d on lane %d records lane %d", tr.nowS, i, l, tr.v.h[i].lane)
 			}
 			if k > 0 {
 				a := s[k-1]
-				if gap := tr.v.pos[a] - tr.v.length[a] - tr.v.pos[i]; gap < -1e-6 {
+				if gap := tr.v.h[a].pos - tr.v.h[a].length - tr.v.h[i].pos; gap < -1e-6 {
 					t.Fatalf("t=%g: vehicles %d and %d overlap by %g m on lane %d", tr.nowS, a, i, -gap, l)
 				}
 			}
 		}
 	}
 	for i, c := range seen {
-		running := tr.v.state[i] == stateRunning
+		running := tr.v.h[i].state == stateRunning
 		if (running && c != 1) || (!running && c != 0) {
-			t.Fatalf("t=%g: vehicle %d (state %s) is on %d lanes", tr.nowS, i, stateName(tr.v.state[i]), c)
+			t.Fatalf("t=%g: vehicle %d (state %s) is on %d lanes", tr.nowS, i, stateName(tr.v.h[i].state), c)
 		}
 	}
 }

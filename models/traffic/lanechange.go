@@ -23,7 +23,7 @@ func (t *Traffic) changeLanes() {
 			}
 			for idx := 0; idx < len(t.lanes[l]); idx++ {
 				i := t.lanes[l][idx]
-				if t.v.lcWait[i] < t.cfg.LaneChangeS-1e-9 {
+				if t.v.h[i].lcWait < t.cfg.LaneChangeS-1e-9 {
 					continue
 				}
 				if tl := t.laneChoice(i, l, idx); tl >= 0 {
@@ -50,9 +50,9 @@ func (t *Traffic) laneChoice(i, l int32, idx int) int32 {
 		want = -1
 	case t.closedLane[l] && li < t.net.Lanes[e]-1:
 		want = 1
-	case li < v.turnLo[i]:
+	case li < v.h[i].turnLo:
 		want = 1
-	case li > v.turnHi[i]:
+	case li > v.h[i].turnHi:
 		want = -1
 	}
 	if want != 0 {
@@ -65,7 +65,7 @@ func (t *Traffic) laneChoice(i, l int32, idx int) int32 {
 	best, bestGain := int32(-1), t.cfg.LaneThreshold
 	for _, d := range [2]int8{-1, 1} {
 		tj := li + d
-		if tj < v.turnLo[i] || tj > v.turnHi[i] || tj < 0 || tj >= t.net.Lanes[e] {
+		if tj < v.h[i].turnLo || tj > v.h[i].turnHi || tj < 0 || tj >= t.net.Lanes[e] {
 			continue
 		}
 		tl := l + int32(d)
@@ -92,7 +92,7 @@ func (t *Traffic) laneChoice(i, l int32, idx int) int32 {
 // l (-1 when none) and the index at which a vehicle at pos would go.
 func (t *Traffic) neighbours(l int32, pos float64) (ahead, behind int32, idx int) {
 	s := t.lanes[l]
-	for idx < len(s) && t.v.pos[s[idx]] >= pos {
+	for idx < len(s) && t.v.h[s[idx]].pos >= pos {
 		idx++
 	}
 	ahead, behind = -1, -1
@@ -109,11 +109,11 @@ func (t *Traffic) neighbours(l int32, pos float64) (ahead, behind int32, idx int
 // (a = -1: free road).
 func (t *Traffic) accelBehind(f, a int32) float64 {
 	v := &t.v
-	v0 := t.speed[v.edge[f]] * v.factor[f]
+	v0 := t.speed[v.h[f].edge] * v.h[f].factor
 	if a < 0 {
-		return t.cfg.IDM.Accel(v.speed[f], v0, math.Inf(1), 0)
+		return t.cfg.IDM.Accel(v.h[f].speed, v0, math.Inf(1), 0)
 	}
-	return t.cfg.IDM.Accel(v.speed[f], v0, v.pos[a]-v.length[a]-v.pos[f], v.speed[f]-v.speed[a])
+	return t.cfg.IDM.Accel(v.h[f].speed, v0, v.h[a].pos-v.h[a].length-v.h[f].pos, v.h[f].speed-v.h[a].speed)
 }
 
 // gain evaluates MOBIL for vehicle i moving from lane l (index idx) to
@@ -122,15 +122,15 @@ func (t *Traffic) accelBehind(f, a int32) float64 {
 // of the new follower near the end of the edge.
 func (t *Traffic) gain(i, l int32, idx int, tl int32, mandatory bool) (float64, bool) {
 	v := &t.v
-	a2, b2, _ := t.neighbours(tl, v.pos[i])
-	if a2 >= 0 && v.pos[a2]-v.length[a2]-v.pos[i] < 0.5 {
+	a2, b2, _ := t.neighbours(tl, v.h[i].pos)
+	if a2 >= 0 && v.h[a2].pos-v.h[a2].length-v.h[i].pos < 0.5 {
 		return 0, false
 	}
-	if b2 >= 0 && v.pos[i]-v.length[i]-v.pos[b2] < 0.5 {
+	if b2 >= 0 && v.h[i].pos-v.h[i].length-v.h[b2].pos < 0.5 {
 		return 0, false
 	}
 	safe := t.cfg.SafeDecel
-	if mandatory && t.net.LengthM[v.edge[i]]-v.pos[i] < 50 {
+	if mandatory && t.net.LengthM[v.h[i].edge]-v.h[i].pos < 50 {
 		safe = t.cfg.IDM.MaxDec * 0.8
 	}
 	var bNew float64
@@ -163,8 +163,8 @@ func (t *Traffic) gain(i, l int32, idx int, tl int32, mandatory bool) (float64, 
 // doChange moves vehicle i from index idx of lane l to lane tl.
 func (t *Traffic) doChange(i, l int32, idx int, tl int32) {
 	t.removeAt(l, idx)
-	_, _, at := t.neighbours(tl, t.v.pos[i])
+	_, _, at := t.neighbours(tl, t.v.h[i].pos)
 	t.insertAt(tl, at, i)
-	t.v.lane[i] = tl
-	t.v.lcWait[i] = 0
+	t.v.h[i].lane = tl
+	t.v.h[i].lcWait = 0
 }

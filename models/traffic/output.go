@@ -24,15 +24,17 @@ func (t *Traffic) TripsTable() *record.Table {
 	status := make([]string, n)
 	tele := make([]int64, n)
 	route := make([]float64, n)
+	loss, waiting := make([]float64, n), make([]float64, n)
 	for i := 0; i < n; i++ {
 		depart[i], okDep[i] = v.departS[i], v.departS[i] >= 0
-		arrive[i], okArr[i] = v.arriveS[i], v.state[i] == stateArrived
+		arrive[i], okArr[i] = v.arriveS[i], v.h[i].state == stateArrived
 		if okArr[i] {
 			travel[i] = v.arriveS[i] - v.departS[i]
 		}
-		status[i] = stateName(v.state[i])
+		status[i] = stateName(v.h[i].state)
 		tele[i] = int64(v.teleports[i])
-		route[i] = round3(v.drivenM[i])
+		route[i] = round3(v.h[i].drivenM)
+		loss[i], waiting[i] = round3(v.h[i].lossS), round3(v.h[i].waitingS)
 	}
 	tb := record.NewTable("trips")
 	tb.Str("id", v.id)
@@ -40,8 +42,8 @@ func (t *Traffic) TripsTable() *record.Table {
 	tb.Float("arrive_s", "s", arrive).Valid = okArr
 	tb.Float("travel_time_s", "s", travel).Valid = okArr
 	tb.Float("route_m", "m", route)
-	tb.Float("time_loss_s", "s", roundAll(v.lossS))
-	tb.Float("waiting_s", "s", roundAll(v.waitingS))
+	tb.Float("time_loss_s", "s", loss)
+	tb.Float("waiting_s", "s", waiting)
 	tb.Float("planned_depart_s", "s", v.plannedS)
 	tb.Int("teleports", "", tele)
 	tb.Str("status", status)
@@ -49,14 +51,6 @@ func (t *Traffic) TripsTable() *record.Table {
 }
 
 func round3(x float64) float64 { return math.Round(x*1000) / 1000 }
-
-func roundAll(xs []float64) []float64 {
-	out := make([]float64, len(xs))
-	for i, x := range xs {
-		out[i] = round3(x)
-	}
-	return out
-}
 
 func stateName(s uint8) string {
 	switch s {
@@ -188,14 +182,14 @@ func (t *Traffic) Summarize() Summary {
 	var tts []float64
 	var dist, loss, wait float64
 	for i := 0; i < v.n(); i++ {
-		switch v.state[i] {
+		switch v.h[i].state {
 		case stateArrived:
 			s.Arrived++
 			tt := v.arriveS[i] - v.departS[i]
 			tts = append(tts, tt)
-			dist += v.drivenM[i]
-			loss += v.lossS[i]
-			wait += v.waitingS[i]
+			dist += v.h[i].drivenM
+			loss += v.h[i].lossS
+			wait += v.h[i].waitingS
 		case stateRunning:
 			s.Running++
 		case stateWaiting:
@@ -206,18 +200,18 @@ func (t *Traffic) Summarize() Summary {
 		if v.departS[i] >= 0 {
 			s.Departed++
 			end := t.nowS
-			if v.state[i] == stateArrived {
+			if v.h[i].state == stateArrived {
 				end = v.arriveS[i]
 			}
 			h := (end - v.departS[i]) / 3600
-			km := v.drivenM[i] / 1000
+			km := v.h[i].drivenM / 1000
 			s.VehicleHours += h
 			s.VehicleKm += km
 			if h > 0 {
 				s.CO2Kg += CO2GramsPerKm(km/h) * km / 1000
 			}
 		}
-		if v.state[i] == stateRunning || v.state[i] == stateWaiting || v.teleports[i] > 0 {
+		if v.h[i].state == stateRunning || v.h[i].state == stateWaiting || v.teleports[i] > 0 {
 			s.Stuck++
 		}
 	}

@@ -68,7 +68,7 @@ func (t *Traffic) fillBatch(k int) {
 	v := &t.v
 	for ; k < len(t.due) && len(b.vehicles) < routeBatchSize; k++ {
 		i := t.due[k]
-		if v.state[i] == statePending && v.rCur[i] < 0 && v.from[i] != v.to[i] {
+		if v.h[i].state == statePending && v.h[i].rCur < 0 && v.from[i] != v.to[i] {
 			b.slot[i] = int32(len(b.vehicles))
 			b.vehicles = append(b.vehicles, i)
 			b.lastS = v.plannedS[i]

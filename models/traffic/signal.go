@@ -140,7 +140,7 @@ func (s *signals) demand(t *Traffic, k int, mine bool) bool {
 			continue
 		}
 		for l := n.laneStart[e]; l < n.laneStart[e+1]; l++ {
-			if q := t.lanes[l]; len(q) > 0 && n.LengthM[e]-t.v.pos[q[0]] <= s.detect {
+			if q := t.lanes[l]; len(q) > 0 && n.LengthM[e]-t.v.h[q[0]].pos <= s.detect {
 				return true
 			}
 		}

@@ -94,12 +94,7 @@ func (t *Traffic) SaveState(w io.Writer) error {
 		SigPlan: t.sig.plan, SigPhase: t.sig.phase, SigPart: t.sig.part, SigTimer: t.sig.timer,
 		ClosedEdge: t.closedEdge, ClosedLane: t.closedLane, Speed: t.speed, NextAction: t.nextAction,
 		Updates: t.updates, Teleports: t.teleports, Emerg: t.emergency, Weights: t.weights, LastReport: t.lastReport,
-		V: vehState{ID: v.id, State: v.state, Edge: v.edge, Lane: v.lane, Pos: v.pos, Speed: v.speed, Length: v.length,
-			Factor: v.factor, RCur: v.rCur, REnd: v.rEnd, TurnLo: v.turnLo, TurnHi: v.turnHi, TurnV: v.turnV,
-			TurnRight: v.turnRight, NextLo: v.nextLo, NextHi: v.nextHi, Stamp: v.stamp, From: v.from, To: v.to,
-			FromPos: v.fromPos, ToPos: v.toPos, PlannedS: v.plannedS, DepartS: v.departS, ArriveS: v.arriveS,
-			StandS: v.standS, WaitingS: v.waitingS, LossS: v.lossS, DrivenM: v.drivenM, Teleports: v.teleports,
-			LCWait: v.lcWait, LastDx: v.lastDx, LastSpeed: v.lastSpeed},
+		V: v.toState(),
 		Stats: statsState{Steps: t.stats.steps, Start: t.stats.start, Exits: t.stats.exits, Count: t.stats.count,
 			SpeedSum: t.stats.speedSum, QueueSum: t.stats.queueSum, QueueMax: t.stats.queueMax, StepQ: t.stats.stepQ,
 			Touched: t.stats.touched, T0: t.stats.rows.t0, T1: t.stats.rows.t1, Edge: t.stats.rows.edge,
@@ -150,12 +145,11 @@ func (t *Traffic) LoadState(r io.Reader) error {
 	}
 	t.weightsGen++
 	x := st.V
-	t.v = vehicles{id: x.ID, state: x.State, edge: x.Edge, lane: x.Lane, pos: x.Pos, speed: x.Speed, length: x.Length,
-		factor: x.Factor, rCur: x.RCur, rEnd: x.REnd, turnLo: x.TurnLo, turnHi: x.TurnHi, turnV: x.TurnV,
-		turnRight: x.TurnRight, nextLo: x.NextLo, nextHi: x.NextHi, stamp: x.Stamp, from: x.From, to: x.To,
-		fromPos: x.FromPos, toPos: x.ToPos, plannedS: x.PlannedS, departS: x.DepartS, arriveS: x.ArriveS,
-		standS: x.StandS, waitingS: x.WaitingS, lossS: x.LossS, drivenM: x.DrivenM, teleports: x.Teleports,
-		lcWait: x.LCWait, lastDx: x.LastDx, lastSpeed: x.LastSpeed}
+	v, err := fromState(x)
+	if err != nil {
+		return err
+	}
+	t.v = v
 	s := &t.stats
 	s.steps, s.start = st.Stats.Steps, st.Stats.Start
 	copy(s.exits, st.Stats.Exits)
@@ -197,4 +191,52 @@ func (m *Model) LoadState(r io.Reader) error {
 		return fmt.Errorf("traffic: state: %w", err)
 	}
 	return nil
+}
+
+// toState copies the vehicles into the checkpoint's arrays, one per field.
+func (v *vehicles) toState() vehState {
+	n := len(v.h)
+	x := vehState{ID: v.id, From: v.from, To: v.to, FromPos: v.fromPos, PlannedS: v.plannedS, DepartS: v.departS,
+		ArriveS: v.arriveS, Teleports: v.teleports,
+		State: make([]uint8, n), Edge: make([]int32, n), Lane: make([]int32, n), Pos: make([]float64, n),
+		Speed: make([]float64, n), Length: make([]float64, n), Factor: make([]float64, n), RCur: make([]int32, n),
+		REnd: make([]int32, n), TurnLo: make([]int8, n), TurnHi: make([]int8, n), TurnV: make([]float64, n),
+		TurnRight: make([]bool, n), NextLo: make([]int8, n), NextHi: make([]int8, n), Stamp: make([]int64, n),
+		ToPos: make([]float64, n), StandS: make([]float64, n), WaitingS: make([]float64, n), LossS: make([]float64, n),
+		DrivenM: make([]float64, n), LCWait: make([]float64, n), LastDx: make([]float64, n), LastSpeed: make([]float64, n)}
+	for i := range v.h {
+		h := &v.h[i]
+		x.State[i], x.Edge[i], x.Lane[i], x.Pos[i], x.Speed[i] = h.state, h.edge, h.lane, h.pos, h.speed
+		x.Length[i], x.Factor[i], x.RCur[i], x.REnd[i] = h.length, h.factor, h.rCur, h.rEnd
+		x.TurnLo[i], x.TurnHi[i], x.TurnV[i], x.TurnRight[i] = h.turnLo, h.turnHi, h.turnV, h.turnRight
+		x.NextLo[i], x.NextHi[i], x.Stamp[i], x.ToPos[i] = h.nextLo, h.nextHi, h.stamp, h.toPos
+		x.StandS[i], x.WaitingS[i], x.LossS[i], x.DrivenM[i] = h.standS, h.waitingS, h.lossS, h.drivenM
+		x.LCWait[i], x.LastDx[i], x.LastSpeed[i] = h.lcWait, h.lastDx, h.lastSpeed
+	}
+	return x
+}
+
+// fromState rebuilds the vehicles from a checkpoint's arrays; they must all
+// have one entry per vehicle.
+func fromState(x vehState) (vehicles, error) {
+	n := len(x.State)
+	for _, m := range []int{len(x.ID), len(x.Edge), len(x.Lane), len(x.Pos), len(x.Speed), len(x.Length),
+		len(x.Factor), len(x.RCur), len(x.REnd), len(x.TurnLo), len(x.TurnHi), len(x.TurnV), len(x.TurnRight),
+		len(x.NextLo), len(x.NextHi), len(x.Stamp), len(x.From), len(x.To), len(x.FromPos), len(x.ToPos),
+		len(x.PlannedS), len(x.DepartS), len(x.ArriveS), len(x.StandS), len(x.WaitingS), len(x.LossS),
+		len(x.DrivenM), len(x.Teleports), len(x.LCWait), len(x.LastDx), len(x.LastSpeed)} {
+		if m != n {
+			return vehicles{}, fmt.Errorf("traffic: state: vehicle arrays of %d and %d entries", n, m)
+		}
+	}
+	v := vehicles{h: make([]vhot, n), id: x.ID, from: x.From, to: x.To, fromPos: x.FromPos, plannedS: x.PlannedS,
+		departS: x.DepartS, arriveS: x.ArriveS, teleports: x.Teleports}
+	for i := range v.h {
+		v.h[i] = vhot{state: x.State[i], edge: x.Edge[i], lane: x.Lane[i], pos: x.Pos[i], speed: x.Speed[i],
+			length: x.Length[i], factor: x.Factor[i], rCur: x.RCur[i], rEnd: x.REnd[i], turnLo: x.TurnLo[i],
+			turnHi: x.TurnHi[i], turnV: x.TurnV[i], turnRight: x.TurnRight[i], nextLo: x.NextLo[i],
+			nextHi: x.NextHi[i], stamp: x.Stamp[i], toPos: x.ToPos[i], standS: x.StandS[i], waitingS: x.WaitingS[i],
+			lossS: x.LossS[i], drivenM: x.DrivenM[i], lcWait: x.LCWait[i], lastDx: x.LastDx[i], lastSpeed: x.LastSpeed[i]}
+	}
+	return v, nil
 }

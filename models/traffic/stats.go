@@ -149,7 +149,7 @@ func (t *Traffic) loopObserve(e, i int32, old, now, speed, dt float64) {
 			lp.count++
 			lp.speedSum += speed
 		}
-		if now >= lp.PosM && now-t.v.length[i] < lp.PosM {
+		if now >= lp.PosM && now-t.v.h[i].length < lp.PosM {
 			lp.occS += dt
 		}
 	}
@@ -200,17 +200,18 @@ func (t *Traffic) logPositions() {
 		return
 	}
 	p := &t.positions
-	for i, s := range t.v.state {
+	for i := range t.v.h {
+		s := t.v.h[i].state
 		if s != stateRunning {
 			continue
 		}
-		e, pos := t.v.edge[i], t.v.pos[i]
+		e, pos := t.v.h[i].edge, t.v.h[i].pos
 		x, y := t.net.pointAt(e, pos)
 		p.t = append(p.t, t.nowS)
 		p.veh = append(p.veh, int64(i))
 		p.edge = append(p.edge, int64(e))
 		p.posM = append(p.posM, pos)
-		p.speedMps = append(p.speedMps, t.v.speed[i])
+		p.speedMps = append(p.speedMps, t.v.h[i].speed)
 		p.x = append(p.x, x)
 		p.y = append(p.y, y)
 	}

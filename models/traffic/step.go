@@ -69,31 +69,38 @@ func (t *Traffic) moveLane(l int32, dt float64) {
 	seen, speedSum := int32(0), 0.0
 	for idx := 0; idx < len(t.lanes[l]); {
 		i := t.lanes[l][idx]
-		if v.stamp[i] == t.step {
-			halting = halting && v.speed[i] < haltMps
+		// h stays valid until the vehicle arrives (an arrival may add
+		// vehicles to v.h and move it)
+		h := &v.h[i]
+		if h.stamp == t.step {
+			halting = halting && h.speed < haltMps
 			idx++
 			continue
 		}
-		v.stamp[i] = t.step
+		h.stamp = t.step
 		t.updates++
-		v0 := limit * v.factor[i]
-		sp := v.speed[i]
+		v0 := limit * h.factor
+		sp := h.speed
 		var acc float64
 		blocked := false
 		leader := int32(-1)
 		if idx == 0 {
-			if t.cfg.TeleportS > 0 && v.standS[i] >= t.cfg.TeleportS {
+			if t.cfg.TeleportS > 0 && h.standS >= t.cfg.TeleportS {
 				t.teleport(i, l)
 				continue
 			}
 			acc, blocked = t.frontAccel(i, e, v0)
 		} else {
 			leader = t.lanes[l][idx-1]
-			lp, ls := t.startState(leader)
-			acc = p.Accel(sp, v0, lp-v.length[leader]-v.pos[i], sp-ls)
+			lh := &v.h[leader]
+			lp, ls := lh.pos, lh.speed
+			if lh.stamp == t.step {
+				lp, ls = lh.pos-lh.lastDx, lh.lastSpeed // its state at the start of the step (startState)
+			}
+			acc = p.Accel(sp, v0, lp-lh.length-h.pos, sp-ls)
 		}
-		if tv := v.turnV[i]; sp > tv && v.rCur[i] < v.rEnd[i]-1 {
-			acc = math.Min(acc, p.Accel(sp, v0, lenE-v.pos[i]+p.S0, sp-tv))
+		if tv := h.turnV; sp > tv && h.rCur < h.rEnd-1 {
+			acc = math.Min(acc, p.Accel(sp, v0, lenE-h.pos+p.S0, sp-tv))
 		}
 		nv := sp + acc*dt
 		var dx float64
@@ -103,39 +110,39 @@ func (t *Traffic) moveLane(l int32, dt float64) {
 		} else {
 			dx = (sp + nv) / 2 * dt
 		}
-		old := v.pos[i]
+		old := h.pos
 		np := old + dx
 		if leader >= 0 {
-			if maxP := v.pos[leader] - v.length[leader] - 0.01; np > maxP {
+			if maxP := v.h[leader].pos - v.h[leader].length - 0.01; np > maxP {
 				np = math.Max(old, maxP)
-				nv = math.Min(nv, v.speed[leader])
+				nv = math.Min(nv, v.h[leader].speed)
 				t.emergency++
 			}
 		} else if blocked && np > lenE {
 			np, nv = lenE, 0
 		}
-		t.account(i, np-old, nv, v0, dt)
-		v.lastDx[i], v.lastSpeed[i] = np-old, sp
-		v.pos[i], v.speed[i] = np, nv
+		h.account(np-old, nv, v0, dt)
+		h.lastDx, h.lastSpeed = np-old, sp
+		h.pos, h.speed = np, nv
 		if t.loopOf[e] >= 0 {
 			t.loopObserve(e, i, old, math.Min(np, lenE), nv, dt)
 		}
 		// the queue: halting vehicles from the stop line back, each within
 		// a jam gap (10 m) of the one ahead
 		if halting && nv < haltMps && lenE-np-queueM < queueGapM {
-			queueM = lenE - np + v.length[i]
+			queueM = lenE - np + h.length
 		} else {
 			halting = false
 		}
 		seen++
 		speedSum += nv
-		if v.rCur[i] == v.rEnd[i]-1 && np >= v.toPos[i] {
-			v.drivenM[i] -= np - v.toPos[i]
+		if h.rCur == h.rEnd-1 && np >= h.toPos {
+			h.drivenM -= np - h.toPos
 			t.removeAt(l, idx)
 			t.arrive(i)
 			continue
 		}
-		if np >= lenE && leader < 0 && v.rCur[i] < v.rEnd[i]-1 {
+		if np >= lenE && leader < 0 && h.rCur < h.rEnd-1 {
 			if t.cross(i, l, e, np-lenE) {
 				continue
 			}
@@ -151,10 +158,10 @@ func (t *Traffic) moveLane(l int32, dt float64) {
 // current step: followers react to it (simultaneous update, the IDM's own
 // integration scheme), while the no-overlap check uses its new position.
 func (t *Traffic) startState(j int32) (pos, speed float64) {
-	if t.v.stamp[j] == t.step {
-		return t.v.pos[j] - t.v.lastDx[j], t.v.lastSpeed[j]
+	if t.v.h[j].stamp == t.step {
+		return t.v.h[j].pos - t.v.h[j].lastDx, t.v.h[j].lastSpeed
 	}
-	return t.v.pos[j], t.v.speed[j]
+	return t.v.h[j].pos, t.v.h[j].speed
 }
 
 // haltMps is the speed below which a vehicle counts as halting in a queue
@@ -165,16 +172,15 @@ const haltMps = 5 / 3.6
 const queueGapM = 10.0
 
 // account adds one step of a vehicle's movement to its trip totals.
-func (t *Traffic) account(i int32, dx, nv, v0, dt float64) {
-	v := &t.v
-	v.drivenM[i] += dx
-	v.lossS[i] += dt - dx/v0
-	v.lcWait[i] += dt
+func (h *vhot) account(dx, nv, v0, dt float64) {
+	h.drivenM += dx
+	h.lossS += dt - dx/v0
+	h.lcWait += dt
 	if nv < 0.1 {
-		v.waitingS[i] += dt
-		v.standS[i] += dt
+		h.waitingS += dt
+		h.standS += dt
 	} else {
-		v.standS[i] = 0
+		h.standS = 0
 	}
 }
 
@@ -200,27 +206,27 @@ func (t *Traffic) enterEdge(i int32, k int32, next, tl int32, pos float64) {
 	v := &t.v
 	t.lanes[tl] = append(t.lanes[tl], i)
 	t.active[tl>>6] |= 1 << (uint(tl) & 63)
-	v.edge[i], v.lane[i], v.rCur[i], v.pos[i] = next, tl, k, pos
+	v.h[i].edge, v.h[i].lane, v.h[i].rCur, v.h[i].pos = next, tl, k, pos
 	t.setTurn(i)
 }
 
 // setTurn caches the lanes and speed of vehicle i's next turn.
 func (t *Traffic) setTurn(i int32) {
 	v := &t.v
-	e, k := v.edge[i], v.rCur[i]
-	if k < v.rEnd[i]-1 {
+	e, k := v.h[i].edge, v.h[i].rCur
+	if k < v.h[i].rEnd-1 {
 		nx := t.arena[k+1]
-		v.turnLo[i], v.turnHi[i] = t.net.turnLanes(e, nx)
-		v.turnV[i] = t.net.turnSpeed(e, nx)
-		v.turnRight[i] = t.net.turnAngle(e, nx) < -straightRad
-		v.nextLo[i], v.nextHi[i] = 0, t.net.Lanes[nx]-1
-		if k+1 < v.rEnd[i]-1 {
-			v.nextLo[i], v.nextHi[i] = t.net.turnLanes(nx, t.arena[k+2])
+		v.h[i].turnLo, v.h[i].turnHi = t.net.turnLanes(e, nx)
+		v.h[i].turnV = t.net.turnSpeed(e, nx)
+		v.h[i].turnRight = t.net.turnAngle(e, nx) < -straightRad
+		v.h[i].nextLo, v.h[i].nextHi = 0, t.net.Lanes[nx]-1
+		if k+1 < v.h[i].rEnd-1 {
+			v.h[i].nextLo, v.h[i].nextHi = t.net.turnLanes(nx, t.arena[k+2])
 		}
 	} else {
-		v.turnLo[i], v.turnHi[i] = 0, t.net.Lanes[e]-1
-		v.turnV[i] = math.Inf(1)
-		v.turnRight[i] = false
+		v.h[i].turnLo, v.h[i].turnHi = 0, t.net.Lanes[e]-1
+		v.h[i].turnV = math.Inf(1)
+		v.h[i].turnRight = false
 	}
 }
 
@@ -229,7 +235,7 @@ func (t *Traffic) setTurn(i int32) {
 // whether the vehicle left lane l.
 func (t *Traffic) cross(i, l, e int32, over float64) bool {
 	v := &t.v
-	k := v.rCur[i] + 1
+	k := v.h[i].rCur + 1
 	next := t.arena[k]
 	tl := t.pickLane(i, next, k, l)
 	room := -1.0
@@ -237,7 +243,7 @@ func (t *Traffic) cross(i, l, e int32, over float64) bool {
 		room = t.room(tl)
 	}
 	if room <= 0 {
-		v.pos[i], v.speed[i] = t.net.LengthM[e], 0
+		v.h[i].pos, v.h[i].speed = t.net.LengthM[e], 0
 		return false
 	}
 	over = math.Min(math.Min(over, room-0.01), t.net.LengthM[next])
@@ -245,10 +251,10 @@ func (t *Traffic) cross(i, l, e int32, over float64) bool {
 	t.stats.exit(e)
 	t.enterEdge(i, k, next, tl, over)
 	if t.loopOf[next] >= 0 {
-		t.loopObserve(next, i, 0, over, v.speed[i], 0)
+		t.loopObserve(next, i, 0, over, v.h[i].speed, 0)
 	}
-	if k == v.rEnd[i]-1 && over >= v.toPos[i] {
-		v.drivenM[i] -= over - v.toPos[i]
+	if k == v.h[i].rEnd-1 && over >= v.h[i].toPos {
+		v.h[i].drivenM -= over - v.h[i].toPos
 		t.lanes[tl] = t.lanes[tl][:len(t.lanes[tl])-1]
 		t.arrive(i)
 	}
@@ -263,7 +269,7 @@ func (t *Traffic) room(l int32) float64 {
 		return t.net.LengthM[t.net.laneEdge[l]] + 1e3
 	}
 	j := s[len(s)-1]
-	return t.v.pos[j] - t.v.length[j]
+	return t.v.h[j].pos - t.v.h[j].length
 }
 
 // pickLane chooses the lane of edge next (route index k) for vehicle i:
@@ -271,9 +277,9 @@ func (t *Traffic) room(l int32) float64 {
 // the most room, ties to the lane nearest its current side.
 func (t *Traffic) pickLane(i, next, k, fromLane int32) int32 {
 	lo, hi := int8(0), t.net.Lanes[next]-1
-	if k == t.v.rCur[i]+1 {
-		lo, hi = t.v.nextLo[i], t.v.nextHi[i]
-	} else if k < t.v.rEnd[i]-1 {
+	if k == t.v.h[i].rCur+1 {
+		lo, hi = t.v.h[i].nextLo, t.v.h[i].nextHi
+	} else if k < t.v.h[i].rEnd-1 {
 		lo, hi = t.net.turnLanes(next, t.arena[k+1])
 	}
 	base := t.net.laneStart[next]
@@ -296,11 +302,11 @@ func (t *Traffic) pickLane(i, next, k, fromLane int32) int32 {
 // arrive ends vehicle i's trip now.
 func (t *Traffic) arrive(i int32) {
 	v := &t.v
-	v.state[i] = stateArrived
+	v.h[i].state = stateArrived
 	v.arriveS[i] = t.nowS
-	v.lane[i] = -1
+	v.h[i].lane = -1
 	if t.onArrive != nil {
-		t.onArrive(i, v.edge[i], t.nowS-v.departS[i])
+		t.onArrive(i, v.h[i].edge, t.nowS-v.departS[i])
 	}
 }
 
@@ -312,28 +318,28 @@ func (t *Traffic) teleport(i, l int32) {
 	t.removeAt(l, 0)
 	t.teleports++
 	v.teleports[i]++
-	v.standS[i] = 0
-	v.speed[i] = 0
-	skipped := t.net.LengthM[v.edge[i]] - v.pos[i]
-	for k := v.rCur[i] + 1; k < v.rEnd[i]; k++ {
+	v.h[i].standS = 0
+	v.h[i].speed = 0
+	skipped := t.net.LengthM[v.h[i].edge] - v.h[i].pos
+	for k := v.h[i].rCur + 1; k < v.h[i].rEnd; k++ {
 		n := t.arena[k]
-		need := v.length[i] + t.cfg.IDM.S0
+		need := v.h[i].length + t.cfg.IDM.S0
 		for j := t.net.laneStart[n]; j < t.net.laneStart[n+1]; j++ {
 			if !t.closedLane[j] && t.room(j) >= need {
-				pos := math.Min(v.length[i], t.net.LengthM[n])
-				if k == v.rEnd[i]-1 && pos >= v.toPos[i] {
+				pos := math.Min(v.h[i].length, t.net.LengthM[n])
+				if k == v.h[i].rEnd-1 && pos >= v.h[i].toPos {
 					break
 				}
-				v.drivenM[i] += skipped + pos
+				v.h[i].drivenM += skipped + pos
 				t.enterEdge(i, k, n, j, pos)
-				v.stamp[i] = t.step
-				v.lastDx[i], v.lastSpeed[i] = 0, 0
+				v.h[i].stamp = t.step
+				v.h[i].lastDx, v.h[i].lastSpeed = 0, 0
 				return
 			}
 		}
 		skipped += t.net.LengthM[n]
 	}
-	v.drivenM[i] += skipped - t.net.LengthM[t.arena[v.rEnd[i]-1]] + v.toPos[i]
-	v.edge[i] = t.arena[v.rEnd[i]-1]
+	v.h[i].drivenM += skipped - t.net.LengthM[t.arena[v.h[i].rEnd-1]] + v.h[i].toPos
+	v.h[i].edge = t.arena[v.h[i].rEnd-1]
 	t.arrive(i)
 }

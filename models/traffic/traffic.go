@@ -272,8 +272,8 @@ func (t *Traffic) Run(untilS float64) {
 
 // Done reports whether every vehicle has arrived or failed to route.
 func (t *Traffic) Done() bool {
-	for i := range t.v.state {
-		if s := t.v.state[i]; s != stateArrived && s != stateNoRoute {
+	for i := range t.v.h {
+		if s := t.v.h[i].state; s != stateArrived && s != stateNoRoute {
 			return false
 		}
 	}

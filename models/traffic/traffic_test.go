@@ -84,15 +84,15 @@ func TestIDMCapacity(t *testing.T) {
 // pos with speed sp, bypassing the insertion rule (tests only).
 func (t *Traffic) place(i int32, pos, sp float64) {
 	t.sortDue()
-	t.v.state[i] = stateRunning
+	t.v.h[i].state = stateRunning
 	t.v.departS[i] = t.nowS
 	l := t.net.laneStart[t.v.from[i]]
 	idx := 0
-	for idx < len(t.lanes[l]) && t.v.pos[t.lanes[l][idx]] >= pos {
+	for idx < len(t.lanes[l]) && t.v.h[t.lanes[l][idx]].pos >= pos {
 		idx++
 	}
 	t.insertAt(l, idx, i)
-	t.v.edge[i], t.v.lane[i], t.v.pos[i], t.v.speed[i] = t.v.from[i], l, pos, sp
+	t.v.h[i].edge, t.v.h[i].lane, t.v.h[i].pos, t.v.h[i].speed = t.v.from[i], l, pos, sp
 	t.setTurn(i)
 }
 
@@ -128,8 +128,8 @@ func TestFreeFlowTravelTime(t *testing.T) {
 	if s.MeanTravelS < 71.6 || s.MeanTravelS > 82 {
 		t.Errorf("travel time %g s", s.MeanTravelS)
 	}
-	if math.Abs(tr.v.drivenM[0]-995) > 1 {
-		t.Errorf("route length %g m, want 995", tr.v.drivenM[0])
+	if math.Abs(tr.v.h[0].drivenM-995) > 1 {
+		t.Errorf("route length %g m, want 995", tr.v.h[0].drivenM)
 	}
 }
 
@@ -178,9 +178,9 @@ func TestYieldMinorRoad(t *testing.T) {
 	var majW, minW float64
 	for i := 0; i < tr.v.n(); i++ {
 		if tr.v.id[i] == "major" {
-			majW += tr.v.waitingS[i]
+			majW += tr.v.h[i].waitingS
 		} else {
-			minW += tr.v.waitingS[i]
+			minW += tr.v.h[i].waitingS
 		}
 	}
 	if minW <= majW {
@@ -265,12 +265,12 @@ func TestLaneChangeToTurnLane(t *testing.T) {
 	for tr.Now() < 200 && !tr.Done() {
 		tr.Step()
 		checkLanes(t, tr)
-		if tr.v.state[0] == stateRunning && tr.v.edge[0] == 0 && tr.v.lane[0] == 1 {
+		if tr.v.h[0].state == stateRunning && tr.v.h[0].edge == 0 && tr.v.h[0].lane == 1 {
 			sawLeft = true
 		}
 	}
-	if !sawLeft || tr.v.state[0] != stateArrived {
-		t.Errorf("left lane reached %v, state %s", sawLeft, stateName(tr.v.state[0]))
+	if !sawLeft || tr.v.h[0].state != stateArrived {
+		t.Errorf("left lane reached %v, state %s", sawLeft, stateName(tr.v.h[0].state))
 	}
 }
 

@@ -124,12 +124,12 @@ func (t *Traffic) reroute() {
 	t.router.SetWeights(t.weights)
 	t.weightsGen++
 	v := &t.v
-	for i := range v.state {
-		if v.state[i] != stateRunning && v.state[i] != stateWaiting {
+	for i := range v.h {
+		if v.h[i].state != stateRunning && v.h[i].state != stateWaiting {
 			continue
 		}
-		cur := v.edge[i]
-		if v.state[i] == stateWaiting {
+		cur := v.h[i].edge
+		if v.h[i].state == stateWaiting {
 			cur = v.from[i]
 		}
 		var ok bool
@@ -137,13 +137,13 @@ func (t *Traffic) reroute() {
 		if !ok || len(t.routeBuf) == 0 || t.routeBuf[0] != cur || t.routeBuf[len(t.routeBuf)-1] != v.to[i] {
 			continue
 		}
-		if slices.Equal(t.routeBuf, t.arena[v.rCur[i]:v.rEnd[i]]) {
+		if slices.Equal(t.routeBuf, t.arena[v.h[i].rCur:v.h[i].rEnd]) {
 			continue
 		}
-		v.rCur[i] = int32(len(t.arena))
+		v.h[i].rCur = int32(len(t.arena))
 		t.arena = append(t.arena, t.routeBuf...)
-		v.rEnd[i] = int32(len(t.arena))
-		if v.state[i] == stateRunning {
+		v.h[i].rEnd = int32(len(t.arena))
+		if v.h[i].state == stateRunning {
 			t.setTurn(int32(i))
 		}
 	}

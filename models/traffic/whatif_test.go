@@ -121,7 +121,7 @@ func TestClosureReroutes(t *testing.T) {
 	// every vehicle is still before node 0 at the closure and goes round:
 	// 490 + 640 + 640 + 400 m instead of 490 + 510 + 510 + 400 m.
 	for i := 0; i < 10; i++ {
-		if d := tr.v.drivenM[i]; d < 2150 || d > 2190 {
+		if d := tr.v.h[i].drivenM; d < 2150 || d > 2190 {
 			t.Errorf("vehicle %d drove %.0f m, want about 2170", i, d)
 		}
 	}
