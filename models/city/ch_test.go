@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"reflect"
+	"sync"
 	"testing"
 )
 
@@ -288,4 +289,42 @@ func BuildHierarchyStats(g *RoadGraph) (arcs, shortcuts, bytes int) {
 	h := buildHierarchy(g)
 	arcs = len(h.up) + len(h.down)
 	return arcs, h.shortcuts, 4*(len(h.toCH)+len(h.fromCH)+len(h.upStart)+len(h.downStart)) + arcs*16
+}
+
+// TestHierarchyConcurrentClones: clones sharing one hierarchy route
+// concurrently (run with -race) and give the paths of a single router.
+func TestHierarchyConcurrentClones(t *testing.T) {
+	g := load(t, lyngbyXML).Roads
+	r := NewRouter(g)
+	r.UseHierarchy(true)
+	scc := sccEdges(g)
+	rng := rand.New(rand.NewPCG(4, 4))
+	pairs := make([][2]EdgeID, 400)
+	want := make([][]EdgeID, len(pairs))
+	for i := range pairs {
+		pairs[i] = [2]EdgeID{scc[rng.IntN(len(scc))], scc[rng.IntN(len(scc))]}
+		want[i], _, _ = r.Route(pairs[i][0], pairs[i][1], nil)
+	}
+	var wg sync.WaitGroup
+	errs := make([]error, 3)
+	for k := range errs {
+		wg.Add(1)
+		go func(c *Router, k int) {
+			defer wg.Done()
+			var p []EdgeID
+			for i := k; i < len(pairs); i += 2 {
+				p, _, _ = c.Route(pairs[i][0], pairs[i][1], p[:0])
+				if !reflect.DeepEqual(p, want[i]) {
+					errs[k] = fmt.Errorf("clone %d: pair %d: path differs", k, i)
+					return
+				}
+			}
+		}(r.Clone(), k)
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
 }
