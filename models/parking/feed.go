@@ -265,22 +265,34 @@ func dropFrozenRuns(obs []Obs, minRun time.Duration, rep *FeedReport) []Obs {
 }
 
 // daytime is how much of [a, b] falls between 08:00 and 20:00 of a day
-// (wall clock). O(days).
+// (wall clock). O(1).
 func daytime(a, b time.Time) time.Duration {
-	var d time.Duration
-	for day := a.Truncate(24 * time.Hour); day.Before(b); day = day.Add(24 * time.Hour) {
-		lo, hi := day.Add(8*time.Hour), day.Add(20*time.Hour)
-		if a.After(lo) {
-			lo = a
-		}
-		if b.Before(hi) {
-			hi = b
-		}
-		if hi.After(lo) {
-			d += hi.Sub(lo)
-		}
+	if !b.After(a) {
+		return 0
 	}
-	return d
+	const day = 24 * time.Hour
+	da, db := a.Truncate(day), b.Truncate(day)
+	if da.Equal(db) {
+		return dayOverlap(a, b, da)
+	}
+	between := db.Sub(da)/day - 1 // whole days strictly between
+	return dayOverlap(a, da.Add(day), da) + between*12*time.Hour + dayOverlap(db, b, db)
+}
+
+// dayOverlap is how much of [a, b] falls between 08:00 and 20:00 of the
+// day starting at midnight.
+func dayOverlap(a, b, midnight time.Time) time.Duration {
+	lo, hi := midnight.Add(8*time.Hour), midnight.Add(20*time.Hour)
+	if a.After(lo) {
+		lo = a
+	}
+	if b.Before(hi) {
+		hi = b
+	}
+	if hi.After(lo) {
+		return hi.Sub(lo)
+	}
+	return 0
 }
 
 // modeCapacity is the capacity reported most often (the smallest on a

@@ -190,3 +190,24 @@ func TestFrozenRuns(t *testing.T) {
 		})
 	}
 }
+
+// TestDaytime: the part of an interval between 08:00 and 20:00.
+func TestDaytime(t *testing.T) {
+	t.Parallel()
+	at := func(d, h int) time.Time { return time.Date(2016, 11, d, h, 0, 0, 0, time.UTC) }
+	for _, c := range []struct {
+		name string
+		a, b time.Time
+		want time.Duration
+	}{
+		{"within a day", at(9, 9), at(9, 15), 6 * time.Hour},
+		{"night only", at(9, 21), at(10, 7), 0},
+		{"evening to morning", at(9, 16), at(10, 10), 6 * time.Hour},
+		{"three days", at(9, 0), at(12, 0), 36 * time.Hour},
+		{"reversed", at(9, 15), at(9, 9), 0},
+	} {
+		if got := daytime(c.a, c.b); got != c.want {
+			t.Errorf("%s: %v, want %v", c.name, got, c.want)
+		}
+	}
+}
