@@ -144,7 +144,7 @@ func TestBirminghamHoldout(t *testing.T) {
 	}
 	fmt.Fprintf(&b, "\n%d of %d assessable car parks within 5 %% (mean of %d runs); mean MAE %.2f %%.\n", pass, assessed, calibSeeds, 100*sum/float64(assessed))
 	t.Logf("\n%s", b.String())
-	if assessed != 28 || pass < 16 || sum/float64(assessed) > 0.056 {
+	if assessed != 28 || pass < 17 || sum/float64(assessed) > 0.051 {
 		t.Errorf("%d of %d within 5 %%, mean %.3f", pass, assessed, sum/float64(assessed))
 	}
 	if p := os.Getenv("PARKING_CALIB"); p != "" {
