@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"citytwin/engine"
 	"citytwin/models/water/synth"
 )
 
@@ -287,5 +288,37 @@ func TestDemandDecayKey(t *testing.T) {
 	}
 	if err == nil || !strings.Contains(err.Error(), "decay_m") {
 		t.Errorf("decay_m: -5 gave %v, want an error naming decay_m", err)
+	}
+}
+
+// TestRoutingKey: routing: hierarchy gives the same trips as A* on a small
+// city up to route ties (every trip arrives, the same total distance
+// within 1 %), and an unknown value is refused naming the key.
+func TestRoutingKey(t *testing.T) {
+	dir := t.TempDir()
+	doc := func(v string) []byte {
+		return []byte("name: c\ncity:\n  osm: " + filepath.Join(mustAbs(t, "."), "data/osm/copenhagen_osterbro_trianglen_1km2.osm") +
+			"\nstart: 2024-05-14T07:00:00\ntimezone: Europe/Copenhagen\nduration: 1h\nmodels:\n  traffic:\n    routing: " + v +
+			"\n    demand: {random_trips: 60, depart_within: 20m}\n")
+	}
+	sum := func(v string) (arrived int, km float64) {
+		sim, models := buildSim(t, filepath.Join(dir, "c.yaml"), string(doc(v)))
+		if err := sim.RunUntil(2 * engine.Hour); err != nil {
+			t.Fatal(err)
+		}
+		sm := models[0].(*trafficModel).T.Summarize()
+		return sm.Arrived, sm.VehicleKm
+	}
+	na, ka := sum("astar")
+	nh, kh := sum("hierarchy")
+	if na == 0 || nh != na || math.Abs(kh-ka) > 0.01*ka {
+		t.Errorf("A*: %d trips arrived, %.3f km; hierarchy: %d, %.3f km", na, ka, nh, kh)
+	}
+	sc, err := Parse(filepath.Join(dir, "c.yaml"), doc("dijkstra"))
+	if err == nil {
+		_, _, err = Build(sc)
+	}
+	if err == nil || !strings.Contains(err.Error(), "routing") {
+		t.Errorf("routing: dijkstra gave %v, want an error naming routing", err)
 	}
 }

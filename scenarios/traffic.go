@@ -29,7 +29,13 @@ type trafficConfig struct {
 	EdgeSeries Duration `yaml:"edge_series"` // interval of the per-edge time series (default 5m)
 	Positions  Duration `yaml:"positions"`   // vehicle positions for the viewer this often (default off)
 	Actuated   bool     `yaml:"actuated"`    // actuated signals instead of fixed time
-	Demand     struct {
+	// Routing is how trips are routed: "astar" (A* with landmarks, the
+	// default) or "hierarchy" (a contraction hierarchy of the road graph,
+	// built when the run starts: far faster queries on large cities, the
+	// same route costs; it applies while the edge costs are the free-flow
+	// times, A* otherwise).
+	Routing string `yaml:"routing"`
+	Demand  struct {
 		Trips        string   `yaml:"trips"`         // trips CSV: id,depart_s,from_lon,from_lat,to_lon,to_lat (relative to the scenario)
 		RandomTrips  int      `yaml:"random_trips"`  // this many random trips, uniform over road length
 		DepartWithin Duration `yaml:"depart_within"` // random trips depart uniformly within this window (default 1h)
@@ -88,6 +94,11 @@ func buildTraffic(env *Env, key string, node ast.Node) (engine.Model, error) {
 		cfg.EdgeIntervalS = c.EdgeSeries.D.Seconds()
 	}
 	cfg.Signals.Actuated = c.Actuated
+	switch c.Routing {
+	case "", "astar", "hierarchy":
+	default:
+		return nil, env.Invalid(key+".routing", "want astar or hierarchy, got %q", c.Routing)
+	}
 	if c.Demand.Trips == "" && c.Demand.RandomTrips <= 0 && c.Demand.Buildings <= 0 {
 		return nil, env.Invalid(key+".demand", "give trips (a CSV file), random_trips or buildings")
 	}
@@ -123,7 +134,11 @@ func buildTraffic(env *Env, key string, node ast.Node) (engine.Model, error) {
 // from the stream traffic/demand; speed factors from traffic/vehicles),
 // then starts the model's periodic step.
 func (m *trafficModel) Init(s *engine.Sim, id engine.ModelID) error {
-	t, err := traffic.New(m.net, traffic.NewCityRouter(m.env.City), m.cfg, s.Stream("traffic/vehicles").Uint64())
+	router := traffic.NewCityRouter(m.env.City)
+	if m.c.Routing == "hierarchy" {
+		router.R.UseHierarchy(true)
+	}
+	t, err := traffic.New(m.net, router, m.cfg, s.Stream("traffic/vehicles").Uint64())
 	if err != nil {
 		return err
 	}

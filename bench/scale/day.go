@@ -30,6 +30,10 @@ type DayOptions struct {
 	MaxS float64
 	// StepS is the traffic model's time step, s (0: traffic.DefaultConfig's).
 	StepS float64
+	// Hierarchy routes the trips on the road graph's contraction hierarchy
+	// (city.Router.UseHierarchy) instead of A* with landmarks; its build
+	// time counts in the run's.
+	Hierarchy bool
 	// DecayM is the distance decay of the trip ends
 	// (traffic.BuildingDemand.DecayM), m; 0 draws them by floor area alone.
 	DecayM float64
@@ -144,7 +148,8 @@ func Day(o DayOptions) (DayResult, error) {
 	if o.StepS > 0 {
 		cfg.StepS = o.StepS
 	}
-	tr, err := traffic.New(net, traffic.NewCityRouter(c), cfg, o.Seed)
+	router := traffic.NewCityRouter(c)
+	tr, err := traffic.New(net, router, cfg, o.Seed)
 	if err != nil {
 		return r, err
 	}
@@ -162,6 +167,9 @@ func Day(o DayOptions) (DayResult, error) {
 		maxS = 26 * 3600
 	}
 	cpu0, wall0 := cputime.Process(), time.Now()
+	if o.Hierarchy {
+		router.R.UseHierarchy(true)
+	}
 	peakHeap := runDay(tr, maxS, func(p Progress) {
 		p.CPUS, p.WallS = (cputime.Process() - cpu0).Seconds(), time.Since(wall0).Seconds()
 		if o.Progress != nil {

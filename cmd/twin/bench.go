@@ -99,6 +99,7 @@ vehicle. Run it under /usr/bin/time -v for the process's maximum RSS.`,
 	fl.Float64Var(&o.MaxS, "max-s", 0, "stop at this simulated time, s (0 = 26 h)")
 	fl.IntVar(&o.ArterialEvery, "arterial-every", 0, "synthetic city: an arterial every this many blocks (0 = synth default, 5)")
 	fl.IntVar(&o.PrimaryEvery, "primary-every", 0, "synthetic city: every this many arterials is primary (0 = synth default, 2)")
+	fl.BoolVar(&o.Hierarchy, "hierarchy", false, "route on a contraction hierarchy (built at the start of the run) instead of A* with landmarks")
 	fl.Float64Var(&o.StepS, "step", 0, "traffic time step, s (0 = the model's default)")
 	fl.Float64Var(&o.DecayM, "decay-m", 0, "distance decay of trip destinations (gravity model), m; 0 = by floor area alone")
 	fl.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run here")
