@@ -1,6 +1,8 @@
 package city_test
 
 import (
+	"fmt"
+	"math"
 	"math/rand/v2"
 	"path/filepath"
 	"sync"
@@ -9,6 +11,8 @@ import (
 	"citytwin/engine/cputime"
 	"citytwin/models/city"
 	"citytwin/models/city/synth"
+
+	"github.com/paulmach/orb"
 )
 
 // synthCity generates a synthetic city (organic layout) of about edges
@@ -28,6 +32,26 @@ func synthCity(tb testing.TB, edges int, seed uint64) *city.City {
 		tb.Fatal(err)
 	}
 	return c
+}
+
+// Route from the contraction hierarchy: the same optimal cost as A*, in a
+// fraction of the time once the hierarchy is built (on the first
+// UseHierarchy of the graph; clones share it).
+func ExampleRouter_UseHierarchy() {
+	c, err := city.Load("../../scenarios/data/osm/copenhagen_osterbro.osm.pbf")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	from, _, _, _ := c.SnapLonLat(orb.Point{12.5770, 55.7040}) // Trianglen
+	to, _, _, _ := c.SnapLonLat(orb.Point{12.5890, 55.7080})   // near Østerport
+	astar := city.NewRouter(c.Roads)
+	ch := astar.Clone()
+	ch.UseHierarchy(true)
+	_, costA, _ := astar.Route(from, to, nil)
+	path, costCH, ok := ch.Route(from, to, nil)
+	fmt.Println(ok, path[0] == from, path[len(path)-1] == to, math.Abs(costCH-costA) <= 1e-9*costA)
+	// Output: true true true true
 }
 
 // TestHierarchySynth: on a small synthetic city, hierarchy routes agree
