@@ -31,8 +31,9 @@ type DayOptions struct {
 	// StepS is the traffic model's time step, s (0: traffic.DefaultConfig's).
 	StepS float64
 	// Hierarchy routes the trips on the road graph's contraction hierarchy
-	// (city.Router.UseHierarchy) instead of A* with landmarks; its build
-	// time counts in the run's.
+	// (city.Router.UseHierarchy) instead of A* with landmarks. It is built
+	// on another goroutine while the trips are drawn (HierarchyS); the run
+	// starts when both are done.
 	Hierarchy bool
 	// DecayM is the distance decay of the trip ends
 	// (traffic.BuildingDemand.DecayM), m; 0 draws them by floor area alone.
@@ -63,11 +64,14 @@ type DayResult struct {
 	GenerateS        float64 // wall time to generate and write the city (0 when reused), s
 	LoadS            float64 // city.Load and the traffic network, wall s
 	DemandS          float64 // drawing and snapping the trips, wall s
+	HierarchyS       float64 // building the contraction hierarchy, beside the demand, wall s (0: not used)
+	WaitS            float64 // the wait for the hierarchy after the trips were added, wall s
+	TotalWallS       float64 // loading, demand, hierarchy and run: the day's cost after generation, wall s
 	RunWallS         float64 // the simulation, wall s
 	RunCPUS          float64 // the simulation, process CPU s (all threads)
 	PeakVehicles     int     // most vehicles on the road at once
 	PeakHeapMiB      float64 // largest Go heap in use, sampled hourly, MiB
-	BytesPerTrip     float64 // heap the model holds per trip before the run (state, due list), bytes
+	BytesPerTrip     float64 // heap the model holds per trip before the run (state, due list; the hierarchy when used), bytes
 	BytesPerVehicle  float64 // peak heap above the loaded city, per trip, bytes
 	UpdatesPerCPUS   float64 // vehicle updates per CPU second of the run
 	SimSecondsPerCPU float64 // simulated seconds per CPU second
@@ -122,6 +126,7 @@ func Day(o DayOptions) (DayResult, error) {
 	}
 	r.GenerateS = genS
 	t0 := time.Now()
+	tStart := t0
 	c, err := city.Load(path)
 	if err != nil {
 		return r, err
@@ -134,9 +139,22 @@ func Day(o DayOptions) (DayResult, error) {
 	r.Edges, r.Nodes, r.Buildings = c.Roads.NumEdges(), c.Roads.NumNodes(), len(c.Buildings)
 	heapCity := heapAfterGC()
 
+	router := traffic.NewCityRouter(c)
+	built := make(chan float64, 1)
+	if o.Hierarchy {
+		// the build reads only the road graph, which the demand reads too
+		go func() {
+			t0 := time.Now()
+			router.R.UseHierarchy(true)
+			built <- time.Since(t0).Seconds()
+		}()
+	}
 	t0 = time.Now()
 	trips, err := dayTrips(c, o.Trips, o.DecayM, o.Seed)
 	if err != nil {
+		if o.Hierarchy {
+			<-built
+		}
 		return r, err
 	}
 	r.DemandS = time.Since(t0).Seconds()
@@ -148,9 +166,11 @@ func Day(o DayOptions) (DayResult, error) {
 	if o.StepS > 0 {
 		cfg.StepS = o.StepS
 	}
-	router := traffic.NewCityRouter(c)
 	tr, err := traffic.New(net, router, cfg, o.Seed)
 	if err != nil {
+		if o.Hierarchy {
+			<-built
+		}
 		return r, err
 	}
 	for _, t := range trips {
@@ -159,6 +179,11 @@ func Day(o DayOptions) (DayResult, error) {
 		}
 	}
 	trips = nil
+	if o.Hierarchy {
+		t1 := time.Now()
+		r.HierarchyS = <-built
+		r.WaitS = time.Since(t1).Seconds()
+	}
 	if r.Trips > 0 {
 		r.BytesPerTrip = float64(int64(heapAfterGC())-int64(heapCity)) / float64(r.Trips)
 	}
@@ -167,9 +192,6 @@ func Day(o DayOptions) (DayResult, error) {
 		maxS = 26 * 3600
 	}
 	cpu0, wall0 := cputime.Process(), time.Now()
-	if o.Hierarchy {
-		router.R.UseHierarchy(true)
-	}
 	peakHeap := runDay(tr, maxS, func(p Progress) {
 		p.CPUS, p.WallS = (cputime.Process() - cpu0).Seconds(), time.Since(wall0).Seconds()
 		if o.Progress != nil {
@@ -178,6 +200,7 @@ func Day(o DayOptions) (DayResult, error) {
 	}, &r.PeakVehicles)
 	r.RunCPUS = (cputime.Process() - cpu0).Seconds()
 	r.RunWallS = time.Since(wall0).Seconds()
+	r.TotalWallS = time.Since(tStart).Seconds()
 	r.Summary = tr.Summarize()
 	r.PeakHeapMiB = float64(peakHeap) / (1 << 20)
 	if r.Trips > 0 {

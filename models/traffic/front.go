@@ -131,13 +131,14 @@ func (t *Traffic) computeETA() {
 	}
 	t.etaSet = t.etaSet[:0]
 	for w, word := range t.active {
+		word &= t.foeLanes[w]
 		for word != 0 {
 			b := bits.TrailingZeros64(word)
 			word &^= 1 << uint(b)
 			l := int32(w<<6 + b)
 			e := t.net.laneEdge[l]
 			s := t.lanes[l]
-			if !t.isFoe[e] || len(s) == 0 {
+			if len(s) == 0 {
 				continue
 			}
 			i := s[0]

@@ -150,6 +150,7 @@ func (t *Traffic) LoadState(r io.Reader) error {
 		return err
 	}
 	t.v = v
+	t.doneUpTo = 0
 	s := &t.stats
 	s.steps, s.start = st.Stats.Steps, st.Stats.Start
 	copy(s.exits, st.Stats.Exits)

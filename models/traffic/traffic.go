@@ -137,7 +137,9 @@ type Traffic struct {
 	eta        []float64 // per edge: time until its first approaching vehicle reaches the junction, s
 	etaSet     []int32   // edges with a finite eta
 	isFoe      []bool
-	edgeBlock  []int64 // step at which an edge refused an insertion
+	foeLanes   []uint64 // bitset of the lanes of edges in isFoe
+	doneUpTo   int      // vehicles below this index have all finished (Done)
+	edgeBlock  []int64  // step at which an edge refused an insertion
 	sig        signals
 	closedEdge []bool
 	closedLane []bool
@@ -179,8 +181,12 @@ func New(net *Network, router Router, cfg Config, seed uint64) (*Traffic, error)
 		t.eta[e] = math.Inf(1)
 	}
 	t.isFoe = make([]bool, m)
+	t.foeLanes = make([]uint64, len(t.active))
 	for _, f := range net.foe {
 		t.isFoe[f] = true
+		for l := net.laneStart[f]; l < net.laneStart[f+1]; l++ {
+			t.foeLanes[l>>6] |= 1 << (uint(l) & 63)
+		}
 	}
 	t.edgeBlock = make([]int64, m)
 	for e := range t.edgeBlock {
@@ -272,8 +278,10 @@ func (t *Traffic) Run(untilS float64) {
 
 // Done reports whether every vehicle has arrived or failed to route.
 func (t *Traffic) Done() bool {
-	for i := range t.v.h {
-		if s := t.v.h[i].state; s != stateArrived && s != stateNoRoute {
+	// a finished vehicle never runs again, so the scan resumes where the
+	// last one stopped
+	for ; t.doneUpTo < len(t.v.h); t.doneUpTo++ {
+		if s := t.v.h[t.doneUpTo].state; s != stateArrived && s != stateNoRoute {
 			return false
 		}
 	}
