@@ -1,7 +1,9 @@
 package scale
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -35,6 +37,11 @@ type DayOptions struct {
 	// on another goroutine while the trips are drawn (HierarchyS); the run
 	// starts when both are done.
 	Hierarchy bool
+	// ReuseHierarchy keeps the hierarchy in a file beside the city's
+	// (city.RoadGraph.WriteHierarchy) and reads it instead of building it
+	// when it is there: the contraction is done once per city, as routing
+	// engines preprocess their graphs.
+	ReuseHierarchy bool
 	// DecayM is the distance decay of the trip ends
 	// (traffic.BuildingDemand.DecayM), m; 0 draws them by floor area alone.
 	DecayM float64
@@ -64,7 +71,8 @@ type DayResult struct {
 	GenerateS        float64 // wall time to generate and write the city (0 when reused), s
 	LoadS            float64 // city.Load and the traffic network, wall s
 	DemandS          float64 // drawing and snapping the trips, wall s
-	HierarchyS       float64 // building the contraction hierarchy, beside the demand, wall s (0: not used)
+	HierarchyS       float64 // building (or reading) the contraction hierarchy, beside the demand, wall s (0: not used)
+	HierarchyRead    bool    // the hierarchy was read from the file of an earlier run
 	WaitS            float64 // the wait for the hierarchy after the trips were added, wall s
 	TotalWallS       float64 // loading, demand, hierarchy and run: the day's cost after generation, wall s
 	RunWallS         float64 // the simulation, wall s
@@ -140,13 +148,21 @@ func Day(o DayOptions) (DayResult, error) {
 	heapCity := heapAfterGC()
 
 	router := traffic.NewCityRouter(c)
-	built := make(chan float64, 1)
+	built := make(chan hierarchyDone, 1)
 	if o.Hierarchy {
 		// the build reads only the road graph, which the demand reads too
 		go func() {
 			t0 := time.Now()
-			router.R.UseHierarchy(true)
-			built <- time.Since(t0).Seconds()
+			var d hierarchyDone
+			if o.ReuseHierarchy {
+				d.read, d.err = readHierarchy(c.Roads, path+".ch")
+			}
+			router.R.UseHierarchy(true) // builds it unless it was read
+			if o.ReuseHierarchy && !d.read {
+				d.err = writeHierarchy(c.Roads, path+".ch")
+			}
+			d.s = time.Since(t0).Seconds()
+			built <- d
 		}()
 	}
 	t0 = time.Now()
@@ -181,7 +197,11 @@ func Day(o DayOptions) (DayResult, error) {
 	trips = nil
 	if o.Hierarchy {
 		t1 := time.Now()
-		r.HierarchyS = <-built
+		d := <-built
+		if d.err != nil {
+			return r, d.err
+		}
+		r.HierarchyS, r.HierarchyRead = d.s, d.read
 		r.WaitS = time.Since(t1).Seconds()
 	}
 	if r.Trips > 0 {
@@ -267,4 +287,49 @@ func heapInUse() uint64 {
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
 	return m.HeapInuse
+}
+
+// hierarchyDone is how the hierarchy was made ready: its wall time, s,
+// whether it was read from a file, and the file's error.
+type hierarchyDone struct {
+	s    float64
+	read bool
+	err  error
+}
+
+// readHierarchy reads the hierarchy file path into g when there is one;
+// a file g refuses (damaged, or from another graph) is ignored, to be
+// written again.
+func readHierarchy(g *city.RoadGraph, path string) (bool, error) {
+	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	defer f.Close()
+	err = g.ReadHierarchy(f)
+	if errors.Is(err, city.ErrHierarchyFile) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// writeHierarchy writes g's hierarchy to path through a temporary file,
+// so that a killed run leaves no half-written file.
+func writeHierarchy(g *city.RoadGraph, path string) error {
+	tmp := path + ".tmp"
+	f, err := os.Create(tmp)
+	if err != nil {
+		return err
+	}
+	if err := g.WriteHierarchy(f); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
 }

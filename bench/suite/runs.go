@@ -166,14 +166,26 @@ func dayRun(ctx context.Context, o Options) runOutcome {
 	return describe(&tm, "this run", 120)
 }
 
+// cityScaleArgs is the command of the city-scale day: the 50,000-edge
+// organic city with an arterial every 4 blocks, all of them primary (two
+// lanes each way), trips drawn with a 2 km distance decay, 1 s steps (as
+// SUMO's default), routes on the contraction hierarchy kept beside the
+// city in work (built by the first run on a machine). bench/report.md
+// explains the choices: the default synthetic city and uniform demand
+// jam at a million trips.
+func cityScaleArgs(work string) []string {
+	return []string{"bench", "day", "--edges", "50000", "--trips", "1000000", "--layout", "organic",
+		"--arterial-every", "4", "--primary-every", "1", "--decay-m", "2000", "--step", "1",
+		"--hierarchy", "--reuse-hierarchy", "--work", work}
+}
+
 // cityScale runs the 1,000,000-trip day on the 50,000-edge synthetic city
 // (full) or quotes the recorded run (quick).
 func cityScale(ctx context.Context, o Options) runOutcome {
 	if o.Quick || o.Exe == "" {
 		return describe(readRecorded(o.Root).Million, "recorded full run, quoted", 600)
 	}
-	tm := runTimed(ctx, o.Root, 4*time.Hour, o.Exe, "bench", "day", "--edges", "50000", "--trips", "1000000",
-		"--layout", "organic", "--work", o.Work)
+	tm := runTimed(ctx, o.Root, 4*time.Hour, append([]string{o.Exe}, cityScaleArgs(o.Work)...)...)
 	r := readRecorded(o.Root)
 	r.Million = &tm
 	_ = writeRecorded(filepath.Dir(o.Out), r)

@@ -3,6 +3,7 @@ package traffic
 import (
 	"math"
 	"math/bits"
+	"slices"
 )
 
 // frontAccel is the acceleration of vehicle i, the front vehicle of its
@@ -21,7 +22,7 @@ func (t *Traffic) frontAccel(i, e int32, v0 float64) (acc float64, blocked bool)
 	if k >= v.h[i].rEnd-1 {
 		return acc, false
 	}
-	next := t.arena[k+1]
+	next := v.h[i].next
 	if t.mustStop(i, e, next, d, sp) {
 		return math.Min(acc, p.Accel(sp, v0, d, sp)), true
 	}
@@ -46,7 +47,10 @@ func (t *Traffic) lookAhead(i, k int32, dist, v0 float64) float64 {
 	sp := v.h[i].speed
 	acc := math.Inf(1)
 	for dist < t.cfg.LookaheadM && k < v.h[i].rEnd-1 {
-		e, n := t.arena[k], t.arena[k+1]
+		e, n := v.h[i].next, v.h[i].after // k is rCur+1 on the first pass
+		if k != v.h[i].rCur+1 {
+			e, n = t.arena[k], t.arena[k+1]
+		}
 		if t.closedEdge[n] || (t.sig.controls(e) && t.sig.state(e) != green && dist > sp*sp/(2*p.B)) {
 			return p.Accel(sp, v0, dist, sp)
 		}
@@ -123,19 +127,38 @@ func etaAccel(d, v, a float64) float64 {
 // computeETA finds, for every edge some vehicle gives way to, when its
 // first moving vehicle (faster than 1 m/s, not ending its trip there)
 // reaches the junction, in s (+Inf when none). Only occupied lanes are
-// visited.
+// visited, over chunks of edges on all cores (forChunks).
 func (t *Traffic) computeETA() {
-	v := &t.v
-	for _, e := range t.etaSet {
-		t.eta[e] = math.Inf(1)
+	for w, es := range t.lc.etaSet {
+		for _, e := range es {
+			t.eta[e] = math.Inf(1)
+		}
+		t.lc.etaSet[w] = es[:0]
 	}
-	t.etaSet = t.etaSet[:0]
-	for w, word := range t.active {
-		word &= t.foeLanes[w]
+	t.forChunks(phaseETA)
+}
+
+// etaEdges returns the edges with a finite eta, in order (for
+// checkpoints, whose bytes must not depend on the workers).
+func (t *Traffic) etaEdges() []int32 {
+	var es []int32
+	for _, ws := range t.lc.etaSet {
+		es = append(es, ws...)
+	}
+	slices.Sort(es)
+	return es
+}
+
+// etaIn computes the arrival times of the edges whose lanes are
+// [lo, hi), for worker w.
+func (t *Traffic) etaIn(lo, hi int32, w int) {
+	v := &t.v
+	for wd := lo >> 6; wd <= (hi-1)>>6; wd++ {
+		word := t.wordsIn(lo, hi, wd) & t.foeLanes[wd]
 		for word != 0 {
 			b := bits.TrailingZeros64(word)
 			word &^= 1 << uint(b)
-			l := int32(w<<6 + b)
+			l := wd<<6 + int32(b)
 			e := t.net.laneEdge[l]
 			s := t.lanes[l]
 			if len(s) == 0 {
@@ -147,7 +170,7 @@ func (t *Traffic) computeETA() {
 			}
 			eta := (t.net.LengthM[e] - v.h[i].pos) / v.h[i].speed
 			if math.IsInf(t.eta[e], 1) {
-				t.etaSet = append(t.etaSet, e)
+				t.lc.etaSet[w] = append(t.lc.etaSet[w], e)
 			}
 			t.eta[e] = math.Min(t.eta[e], eta)
 		}
@@ -164,7 +187,7 @@ func (t *Traffic) boxBlocked(i, next int32) bool {
 	if !t.net.inBox[next] || k >= v.h[i].rEnd {
 		return false
 	}
-	after := t.arena[k]
+	after := v.h[i].after
 	need := v.h[i].length + t.cfg.IDM.S0
 	for l := t.net.laneStart[after]; l < t.net.laneStart[after+1]; l++ {
 		if !t.closedLane[l] && t.room(l) >= need {

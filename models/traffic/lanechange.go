@@ -2,38 +2,7 @@ package traffic
 
 import (
 	"math"
-	"math/bits"
 )
-
-// changeLanes runs MOBIL (Kesting, Treiber, Helbing 2007) for every vehicle
-// on a multi-lane edge. A vehicle outside the lanes of its next turn (or
-// on a closed lane) changes towards them as soon as the gaps are safe
-// (mandatory change); otherwise it changes when its own advantage plus p
-// times that of the followers concerned exceeds Δa_th, with a bias to the
-// right (keep-right rule), and never out of the lanes of its turn.
-func (t *Traffic) changeLanes() {
-	n := t.net
-	for w, word := range t.active {
-		for word != 0 {
-			b := bits.TrailingZeros64(word)
-			word &^= 1 << uint(b)
-			l := int32(w<<6 + b)
-			if n.Lanes[n.laneEdge[l]] < 2 {
-				continue
-			}
-			for idx := 0; idx < len(t.lanes[l]); idx++ {
-				i := t.lanes[l][idx]
-				if t.v.h[i].lcWait < t.cfg.LaneChangeS-1e-9 {
-					continue
-				}
-				if tl := t.laneChoice(i, l, idx); tl >= 0 {
-					t.doChange(i, l, idx, tl)
-					idx--
-				}
-			}
-		}
-	}
-}
 
 // keepRightBias is the MOBIL bias towards the right lane, m/s².
 const keepRightBias = 0.2
@@ -160,11 +129,18 @@ func (t *Traffic) gain(i, l int32, idx int, tl int32, mandatory bool) (float64, 
 	return own + t.cfg.Politeness*others, true
 }
 
-// doChange moves vehicle i from index idx of lane l to lane tl.
-func (t *Traffic) doChange(i, l int32, idx int, tl int32) {
+// doChange moves vehicle i from index idx of lane l to lane tl, for lane
+// worker w: a lane not marked occupied is noted for changeLanes to mark.
+func (t *Traffic) doChange(i, l int32, idx int, tl int32, w int) {
 	t.removeAt(l, idx)
 	_, _, at := t.neighbours(tl, t.v.h[i].pos)
-	t.insertAt(tl, at, i)
+	if t.active[tl>>6]&(1<<(uint(tl)&63)) == 0 {
+		t.lc.activate[w] = append(t.lc.activate[w], tl)
+	}
+	s := append(t.lanes[tl], 0)
+	copy(s[at+1:], s[at:])
+	s[at] = i
+	t.lanes[tl] = s
 	t.v.h[i].lane = tl
 	t.v.h[i].lcWait = 0
 }

@@ -90,7 +90,7 @@ func (t *Traffic) SaveState(w io.Writer) error {
 	}
 	v := &t.v
 	st := state{RNG: rng, Step: t.step, NowS: t.nowS, Lanes: t.lanes, Active: t.active, Arena: t.arena, Due: t.due,
-		NextDue: t.nextDue, WaitList: t.waitList, Sorted: t.sorted, ETA: t.eta, ETASet: t.etaSet, EdgeBlock: t.edgeBlock,
+		NextDue: t.nextDue, WaitList: t.waitList, Sorted: t.sorted, ETA: t.eta, ETASet: t.etaEdges(), EdgeBlock: t.edgeBlock,
 		SigPlan: t.sig.plan, SigPhase: t.sig.phase, SigPart: t.sig.part, SigTimer: t.sig.timer,
 		ClosedEdge: t.closedEdge, ClosedLane: t.closedLane, Speed: t.speed, NextAction: t.nextAction,
 		Updates: t.updates, Teleports: t.teleports, Emerg: t.emergency, Weights: t.weights, LastReport: t.lastReport,
@@ -131,7 +131,13 @@ func (t *Traffic) LoadState(r io.Reader) error {
 	copy(t.active, st.Active)
 	t.arena, t.due, t.nextDue, t.waitList, t.sorted = st.Arena, st.Due, st.NextDue, st.WaitList, st.Sorted
 	copy(t.eta, st.ETA)
-	t.etaSet = append(t.etaSet[:0], st.ETASet...)
+	for w := range t.lc.etaSet {
+		t.lc.etaSet[w] = t.lc.etaSet[w][:0]
+	}
+	if len(t.lc.etaSet) == 0 {
+		t.lc.etaSet = make([][]int32, 1)
+	}
+	t.lc.etaSet[0] = append(t.lc.etaSet[0], st.ETASet...)
 	copy(t.edgeBlock, st.EdgeBlock)
 	t.sig.plan, t.sig.phase, t.sig.part, t.sig.timer = st.SigPlan, st.SigPhase, st.SigPart, st.SigTimer
 	copy(t.closedEdge, st.ClosedEdge)
@@ -151,6 +157,9 @@ func (t *Traffic) LoadState(r io.Reader) error {
 	}
 	t.v = v
 	t.doneUpTo = 0
+	for i := range t.v.h {
+		t.setNext(int32(i)) // a cache of the arena, not in the checkpoint
+	}
 	s := &t.stats
 	s.steps, s.start = st.Stats.Steps, st.Stats.Start
 	copy(s.exits, st.Stats.Exits)

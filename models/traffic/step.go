@@ -24,7 +24,9 @@ func (t *Traffic) Step() {
 	}
 	t.step++
 	t.nowS = float64(t.step) * dt
+	u0 := t.updates
 	t.move(dt)
+	t.stepUpdates = t.updates - u0
 	t.stats.endStep(t)
 	t.loopsEndStep()
 	t.logPositions()
@@ -210,10 +212,13 @@ func (t *Traffic) enterEdge(i int32, k int32, next, tl int32, pos float64) {
 	t.setTurn(i)
 }
 
-// setTurn caches the lanes and speed of vehicle i's next turn.
+// setTurn caches the lanes and speed of vehicle i's next turn and the
+// next two edges of its route (the arena is far larger than the caches,
+// the vehicle's record is read anyway).
 func (t *Traffic) setTurn(i int32) {
 	v := &t.v
 	e, k := v.h[i].edge, v.h[i].rCur
+	t.setNext(i)
 	if k < v.h[i].rEnd-1 {
 		nx := t.arena[k+1]
 		v.h[i].turnLo, v.h[i].turnHi = t.net.turnLanes(e, nx)
@@ -230,13 +235,25 @@ func (t *Traffic) setTurn(i int32) {
 	}
 }
 
+// setNext caches the next two edges of vehicle i's route.
+func (t *Traffic) setNext(i int32) {
+	h := &t.v.h[i]
+	h.next, h.after = -1, -1
+	if k := h.rCur; k >= 0 && k < h.rEnd-1 {
+		h.next = t.arena[k+1]
+		if k+2 < h.rEnd {
+			h.after = t.arena[k+2]
+		}
+	}
+}
+
 // cross moves the front vehicle i of lane l (edge e) onto the next edge
 // of its route with the overshoot over (m), if there is room. It reports
 // whether the vehicle left lane l.
 func (t *Traffic) cross(i, l, e int32, over float64) bool {
 	v := &t.v
 	k := v.h[i].rCur + 1
-	next := t.arena[k]
+	next := v.h[i].next
 	tl := t.pickLane(i, next, k, l)
 	room := -1.0
 	if tl >= 0 {

@@ -66,6 +66,12 @@ func (c *Config) fill() {
 	if c.LaneChangeS <= 0 {
 		c.LaneChangeS = d.LaneChangeS
 	}
+	if c.LaneChangeS < c.StepS {
+		// evaluated every step either way; at least a step, a vehicle
+		// that has just changed lane never changes again in the same pass
+		// (changeLanes relies on it)
+		c.LaneChangeS = c.StepS
+	}
 	if c.Politeness == 0 {
 		c.Politeness = d.Politeness
 	}
@@ -135,7 +141,6 @@ type Traffic struct {
 	sorted   bool
 
 	eta        []float64 // per edge: time until its first approaching vehicle reaches the junction, s
-	etaSet     []int32   // edges with a finite eta
 	isFoe      []bool
 	foeLanes   []uint64 // bitset of the lanes of edges in isFoe
 	doneUpTo   int      // vehicles below this index have all finished (Done)
@@ -152,15 +157,17 @@ type Traffic struct {
 	loopOf    []int32 // per edge, index of its first loop or -1
 	positions positionLog
 
-	updates    int64 // vehicle updates done
-	teleports  int64
-	emergency  int64
-	routeBuf   []int32
-	weights    []float64
-	weightsGen uint64     // counts the router's weight changes (SetWeights)
-	batch      routeBatch // routes computed ahead, on all cores
-	onArrive   func(veh int32, edge int32, travelS float64)
-	lastReport float64
+	updates     int64 // vehicle updates done
+	teleports   int64
+	emergency   int64
+	routeBuf    []int32
+	weights     []float64
+	weightsGen  uint64     // counts the router's weight changes (SetWeights)
+	batch       routeBatch // routes computed ahead, on all cores
+	lc          lanePhase  // the lane changes' chunks and workers
+	stepUpdates int64      // vehicles moved in the last step (picks the lane-change workers)
+	onArrive    func(veh int32, edge int32, travelS float64)
+	lastReport  float64
 }
 
 // New makes a traffic model on a finished network. The router may be nil

@@ -39,6 +39,8 @@ type vhot struct {
 	lane      int32 // current lane (global lane index)
 	rCur      int32 // current route position in Traffic.arena
 	rEnd      int32 // end of the route in Traffic.arena
+	next      int32 // the edge after the current one on the route (-1: none), a copy of arena[rCur+1]
+	after     int32 // the edge after next (-1: none), a copy of arena[rCur+2]
 	state     uint8
 	turnLo    int8 // lanes of the current edge leading into the next turn
 	turnHi    int8
@@ -52,7 +54,7 @@ func (v *vehicles) n() int { return len(v.h) }
 func (v *vehicles) add(tr Trip, factor, length float64) int32 {
 	i := int32(len(v.h))
 	v.h = append(v.h, vhot{state: statePending, edge: tr.From, lane: -1, pos: tr.FromPosM, length: length,
-		factor: factor, rCur: -1, rEnd: -1, stamp: -1, toPos: tr.ToPosM})
+		factor: factor, rCur: -1, rEnd: -1, next: -1, after: -1, stamp: -1, toPos: tr.ToPosM})
 	v.id = append(v.id, tr.ID)
 	v.from = append(v.from, tr.From)
 	v.to = append(v.to, tr.To)
