@@ -58,8 +58,12 @@ edges, draws --trips trips over the day from its buildings, simulates the
 day with the traffic model and prints the cost as JSON: wall and CPU time of
 each phase, vehicle updates per CPU second, the peak Go heap and bytes per
 vehicle. Run it under /usr/bin/time -v for the process's maximum RSS.`,
-		Example: `  /usr/bin/time -v twin bench day --edges 50000 --trips 1000000 --layout organic`,
-		Args:    exactArgs(0),
+		Example: `  /usr/bin/time -v twin bench day --edges 50000 --trips 1000000 --layout organic
+  # the city-scale day of bench/report.md: arterials every 4 blocks, all primary,
+  # trips with a 2 km distance decay, 1 s steps, routes on a contraction hierarchy
+  twin bench day --edges 50000 --trips 1000000 --arterial-every 4 --primary-every 1 \
+    --decay-m 2000 --step 1 --hierarchy --reuse-hierarchy -v`,
+		Args: exactArgs(0),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			l, err := synth.ParseLayout(layout)
 			if err != nil {
