@@ -76,7 +76,12 @@
 // vehicles to the parking model (engine.MsgVehicleArrived) and takes
 // vehicles injected by other models (engine.MsgInjectVehicle).
 //
-// Determinism: the model is single-threaded and its only random draws
-// (the speed factors) come from the seed given to New, so the same seed
-// gives byte-identical tables whatever GOMAXPROCS.
+// Determinism: the model's only random draws (the speed factors) come
+// from the seed given to New, and the work it spreads over the cores
+// gives what one core would: routes (Config.ParallelRoutes) are computed
+// in batches, the next one in the background while the step goes on, and
+// put together in departure order; lane changes and junction arrival
+// times, which touch the lanes of one edge at a time, run over chunks of
+// whole edges (parallel.go). Car following and movement stay sequential.
+// So the same seed gives byte-identical tables whatever GOMAXPROCS.
 package traffic
