@@ -1,29 +1,12 @@
 package traffic
 
-import (
-	"math/rand/v2"
-	"testing"
-
-	"citytwin/models/city"
-)
+import "testing"
 
 // BenchmarkRun simulates 400 random trips departing within 20 minutes on
 // the Trianglen extract (1 km²), routing included, and reports vehicle
 // updates per second of run time.
 func BenchmarkRun(b *testing.B) {
-	c, err := city.Load(trianglen)
-	if err != nil {
-		b.Fatal(err)
-	}
-	net, err := FromCity(c)
-	if err != nil {
-		b.Fatal(err)
-	}
-	ll := RandomTrips(net, 400, 1200, 300, c.Roads.InSCC, rand.New(rand.NewPCG(1, 1)))
-	trips, err := SnapTrips(ll, SnapCity(c))
-	if err != nil {
-		b.Fatal(err)
-	}
+	c, net, trips := trianglenTrips(b, 400, 1200, 1, 1)
 	router := NewCityRouter(c)
 	b.ReportAllocs()
 	var updates int64

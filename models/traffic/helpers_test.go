@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"container/heap"
 	"math"
+	"math/rand/v2"
 	"testing"
 
 	"citytwin/engine/record"
+	"citytwin/models/city"
 )
 
 // testRouter is a plain edge-based Dijkstra on free-flow times (or the
@@ -164,4 +166,24 @@ func checkLanes(t *testing.T, tr *Traffic) {
 			t.Fatalf("t=%g: vehicle %d (state %s) is on %d lanes", tr.nowS, i, stateName(tr.v.h[i].state), c)
 		}
 	}
+}
+
+// trianglenTrips loads the 1 km² Osterbro extract and draws n random
+// trips of at least 300 m departing within departS, from the seeds.
+func trianglenTrips(tb testing.TB, n int, departS float64, seed1, seed2 uint64) (*city.City, *Network, []Trip) {
+	tb.Helper()
+	c, err := city.Load(trianglen)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	net, err := FromCity(c)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ll := RandomTrips(net, n, departS, 300, c.Roads.InSCC, rand.New(rand.NewPCG(seed1, seed2)))
+	trips, err := SnapTrips(ll, SnapCity(c))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return c, net, trips
 }

@@ -2,12 +2,10 @@ package traffic
 
 import (
 	"bytes"
-	"math/rand/v2"
 	"runtime"
 	"testing"
 
 	"citytwin/engine/record"
-	"citytwin/models/city"
 )
 
 // TestParallelLaneChanges runs the same busy hour on the 1 km² Osterbro
@@ -16,19 +14,7 @@ import (
 // must end, every occupied lane must stay marked in the bitset the step
 // visits, and vehicles must have changed lanes.
 func TestParallelLaneChanges(t *testing.T) {
-	c, err := city.Load(trianglen)
-	if err != nil {
-		t.Fatal(err)
-	}
-	net, err := FromCity(c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ll := RandomTrips(net, 3000, 1800, 300, c.Roads.InSCC, rand.New(rand.NewPCG(5, 2)))
-	trips, err := SnapTrips(ll, SnapCity(c))
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, net, trips := trianglenTrips(t, 3000, 1800, 5, 2)
 	defer func(c int32, m int64) { chunkLanes, parallelMinRunning = c, m }(chunkLanes, parallelMinRunning)
 	run := func(procs int, minRunning int64) ([]byte, int64) {
 		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))

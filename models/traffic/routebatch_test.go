@@ -2,12 +2,10 @@ package traffic
 
 import (
 	"bytes"
-	"math/rand/v2"
 	"runtime"
 	"testing"
 
 	"citytwin/engine/record"
-	"citytwin/models/city"
 )
 
 // oneAtATime hides CityRouter's Fork, so every departure is routed alone.
@@ -23,19 +21,7 @@ func (o oneAtATime) SetWeights(costS []float64) { o.r.SetWeights(costS) }
 // computed in parallel batches on 1 and 4 procs and one at a time: the
 // trips tables must be identical.
 func TestBatchedRoutesMatchOneAtATime(t *testing.T) {
-	c, err := city.Load(trianglen)
-	if err != nil {
-		t.Fatal(err)
-	}
-	net, err := FromCity(c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ll := RandomTrips(net, 2500, 1800, 300, c.Roads.InSCC, rand.New(rand.NewPCG(3, 1)))
-	trips, err := SnapTrips(ll, SnapCity(c))
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, net, trips := trianglenTrips(t, 2500, 1800, 3, 1)
 	run := func(router Router, procs int) []byte {
 		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
 		cfg := DefaultConfig()
