@@ -158,7 +158,7 @@ func Day(o DayOptions) (DayResult, error) {
 				d.read, d.err = readHierarchy(c.Roads, path+".ch")
 			}
 			router.R.UseHierarchy(true) // builds it unless it was read
-			if o.ReuseHierarchy && !d.read {
+			if o.ReuseHierarchy && !d.read && d.err == nil {
 				d.err = writeHierarchy(c.Roads, path+".ch")
 			}
 			d.s = time.Since(t0).Seconds()
@@ -191,6 +191,9 @@ func Day(o DayOptions) (DayResult, error) {
 	}
 	for _, t := range trips {
 		if _, err := tr.AddTrip(t); err != nil {
+			if o.Hierarchy {
+				<-built
+			}
 			return r, err
 		}
 	}
@@ -324,12 +327,15 @@ func writeHierarchy(g *city.RoadGraph, path string) error {
 	if err != nil {
 		return err
 	}
-	if err := g.WriteHierarchy(f); err != nil {
-		f.Close()
-		return err
+	err = g.WriteHierarchy(f)
+	if cerr := f.Close(); err == nil {
+		err = cerr
 	}
-	if err := f.Close(); err != nil {
-		return err
+	if err == nil {
+		err = os.Rename(tmp, path)
 	}
-	return os.Rename(tmp, path)
+	if err != nil {
+		os.Remove(tmp)
+	}
+	return err
 }

@@ -184,15 +184,21 @@ func (g *RoadGraph) decodeHierarchy(data []byte) (*hierarchy, error) {
 		}
 	}
 	// arcs lead to higher nodes (lower ids); a shortcut's middle node
-	// lies below the node that stores it, so unpacking ends
+	// lies below the node that stores it, so searches and unpacking end
+	// and index only what exists. Costs, and whether a shortcut's halves
+	// exist, are not checked: the CRC is what guards them, so a file
+	// damaged and then given a matching CRC can give wrong routes (never
+	// a panic).
 	check := func(start []int32, arcs []chArc, which string) error {
 		if start[0] != 0 || int(start[m]) != len(arcs) {
 			return bad("%s arc index does not cover the arcs", which)
 		}
 		for v := int32(0); v < n; v++ {
-			if start[v+1] < start[v] {
-				return bad("%s arc index decreases at node %d", which, v)
+			if start[v+1] < start[v] || start[v+1] > start[m] {
+				return bad("%s arc index decreases or overruns at node %d", which, v)
 			}
+		}
+		for v := int32(0); v < n; v++ {
 			for _, a := range arcs[start[v]:start[v+1]] {
 				if a.node < 0 || a.node >= v || a.mid < -1 || a.mid >= n || (a.mid >= 0 && a.mid <= v) || !(a.cost >= 0) || math.IsInf(a.cost, 1) {
 					return bad("%s arc of node %d out of order or range", which, v)

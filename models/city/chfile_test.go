@@ -2,7 +2,9 @@ package city
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
+	"hash/crc32"
 	"reflect"
 	"testing"
 )
@@ -62,29 +64,82 @@ func TestHierarchyFileRoundTrip(t *testing.T) {
 	}
 }
 
-// FuzzReadHierarchy feeds damaged hierarchy files of the 1 km² extract:
-// an error, never a panic, and never a hierarchy that fails the arc checks.
+// FuzzReadHierarchy feeds damaged hierarchy files of the 1 km² extract,
+// with their CRC made to match so that the structural checks are what
+// stands between them and the router: an error, or a hierarchy on which
+// routing ends without a panic (its routes may be wrong: costs are only
+// guarded by the CRC).
 func FuzzReadHierarchy(f *testing.F) {
 	g := load(f, trianglen).Roads
 	var buf bytes.Buffer
 	if err := g.WriteHierarchy(&buf); err != nil {
 		f.Fatal(err)
 	}
-	f.Add(buf.Bytes())
-	f.Add(buf.Bytes()[:200])
-	f.Fuzz(func(t *testing.T, data []byte) {
+	f.Add(buf.Bytes(), false)
+	f.Add(buf.Bytes()[:200], true)
+	scc := sccEdges(g)
+	f.Fuzz(func(t *testing.T, data []byte, fixCRC bool) {
+		if fixCRC && len(data) > 4 {
+			data = withCRC(data)
+		}
 		h, err := g.decodeHierarchy(data)
 		if err != nil {
 			return
 		}
-		w := make([]float64, g.NumEdges())
-		for e := range w {
-			w[e] = g.FreeFlowS(EdgeID(e))
-		}
-		if err := checkArcs(g, h, w); err != nil {
-			t.Fatalf("accepted a hierarchy that fails the checks: %v", err)
+		r := NewRouter(g)
+		r.ch, r.useCH = h, true
+		for k := 0; k+1 < len(scc) && k < 40; k += 2 {
+			r.Route(scc[k], scc[len(scc)-1-k], nil)
 		}
 	})
+}
+
+// withCRC returns a copy of a hierarchy file with its CRC made to match
+// its body.
+func withCRC(data []byte) []byte {
+	d := append([]byte(nil), data...)
+	binary.LittleEndian.PutUint32(d[len(d)-4:], crc32.ChecksumIEEE(d[:len(d)-4]))
+	return d
+}
+
+// TestHierarchyFileStructure: files with a matching CRC but a broken
+// structure (an arc index past the arcs, an arc going down, a middle node
+// above its arc, ranks that are no permutation) are refused.
+func TestHierarchyFileStructure(t *testing.T) {
+	g := load(t, trianglen).Roads
+	var buf bytes.Buffer
+	if err := g.WriteHierarchy(&buf); err != nil {
+		t.Fatal(err)
+	}
+	file := buf.Bytes()
+	m := g.NumEdges()
+	arrays := len(chMagic) + 4 + 32 + 32 // start of toCH
+	upStart := arrays + 8*m
+	up := arrays + 4*(4*m+2)
+	put := func(off int, x uint32) []byte {
+		d := append([]byte(nil), file...)
+		binary.LittleEndian.PutUint32(d[off:], x)
+		return withCRC(d)
+	}
+	h := g.hierarchy()
+	v := int32(0) // a node with upward arcs
+	for h.upStart[v+1] == h.upStart[v] {
+		v++
+	}
+	a := up + 16*int(h.upStart[v])
+	for name, data := range map[string][]byte{
+		"index past the arcs": put(upStart+4*(int(v)+1), 1<<30),
+		"arc going down":      put(a, uint32(m-1)),
+		"middle node above":   put(a+4, 0),
+		"ranks":               put(arrays, uint32(h.toCH[1])),
+	} {
+		if _, err := g.decodeHierarchy(data); !errors.Is(err, ErrHierarchyFile) {
+			t.Errorf("%s: error %v, want ErrHierarchyFile", name, err)
+		}
+	}
+	if _, err := g.decodeHierarchy(withCRC(file)); err != nil {
+		t.Fatalf("the intact file: %v", err)
+	}
 }
 
 // loadFresh loads a city's road graph without the tests' shared copies,

@@ -84,11 +84,15 @@ func (t *Traffic) routeVehicle(i int32) bool {
 	return true
 }
 
-// SetRoute gives vehicle i a fixed route (edges from its origin to its
-// destination edge, both included) instead of asking the router.
+// SetRoute gives vehicle i, not yet departed, a fixed route (edges from
+// its origin to its destination edge, both included) instead of asking
+// the router. It reports false for a vehicle that has departed (its turn
+// and next edges are set from its route as it goes) or a route that does
+// not join its ends.
 func (t *Traffic) SetRoute(i int32, route []int32) bool {
 	v := &t.v
-	if i < 0 || int(i) >= v.n() || len(route) == 0 || route[0] != v.from[i] || route[len(route)-1] != v.to[i] {
+	if i < 0 || int(i) >= v.n() || v.h[i].state != statePending ||
+		len(route) == 0 || route[0] != v.from[i] || route[len(route)-1] != v.to[i] {
 		return false
 	}
 	for k := 1; k < len(route); k++ {

@@ -47,6 +47,7 @@ type routeBatch struct {
 	bg       []Router // for the background batch, with their buffers; only it uses them
 	bgBufs   [][]int32
 	bgGen    uint64
+	adopted  int // batches routed in the background and used (tests)
 }
 
 // takeBatched returns vehicle i's route from the batch. When i departs
@@ -198,6 +199,7 @@ func (t *Traffic) adoptAhead(i int32) bool {
 		for _, x := range j.vehicles {
 			if x == i {
 				t.use(j)
+				b.adopted++
 				return true
 			}
 		}
