@@ -26,8 +26,9 @@ type Config struct {
 	Signals       SignalConfig
 	MaxVehicles   int // refuse trips beyond this many (0 = no limit)
 	// ParallelRoutes routes departures in batches on all cores when the
-	// router is a Forker (off by default: the coupled scenario's parking
-	// and grid outputs are not yet shown identical with it on).
+	// router is a Forker, the next batch in the background while the
+	// steps go on; results are those of routing one at a time. Off by
+	// default (it starts goroutines); scenarios turn it on.
 	ParallelRoutes bool
 	LookaheadM     float64
 	yieldCheckMinM float64
