@@ -20,8 +20,8 @@ import (
 var chunkLanes int32 = 1024
 
 // parallelMinRunning is the number of vehicles moved in the last step
-// below which a step's lane changes run on one core: the hand-off costs more than it
-// saves on small networks. A variable for tests.
+// below which a step's chunked phases run on one core: on small networks
+// the hand-off costs more than it saves. A variable for tests.
 var parallelMinRunning int64 = 2000
 
 // laneChunks cuts the lanes into chunks of whole edges: chunk c is the
@@ -39,7 +39,8 @@ func laneChunks(n *Network) []int32 {
 	return ch
 }
 
-// lanePhase is the state of the parallel lane-change phase.
+// lanePhase is the state of the chunked phases (lane changes, arrival
+// times).
 type lanePhase struct {
 	chunks []int32
 	next   atomic.Int32 // next chunk to take
@@ -106,7 +107,7 @@ func (t *Traffic) chunkWorker(phase, w int) {
 
 // wordsIn returns word wd of the occupied-lanes bitset masked to the
 // lanes [lo, hi).
-func (t *Traffic) wordsIn(lo, hi int32, wd int32) uint64 {
+func (t *Traffic) wordsIn(lo, hi, wd int32) uint64 {
 	word := t.active[wd]
 	if wd == lo>>6 {
 		word &= ^uint64(0) << (uint(lo) & 63)
