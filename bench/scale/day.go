@@ -8,9 +8,11 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"sync"
 	"time"
 
 	"citytwin/engine/cputime"
+	"citytwin/engine/record"
 	"citytwin/models/city"
 	"citytwin/models/city/synth"
 	"citytwin/models/traffic"
@@ -149,6 +151,15 @@ func Day(o DayOptions) (DayResult, error) {
 
 	router := traffic.NewCityRouter(c)
 	built := make(chan hierarchyDone, 1)
+	// waitBuilt waits for the hierarchy (at once when it is not used); the
+	// deferred call makes every error return wait for the goroutine too
+	waitBuilt := sync.OnceValue(func() hierarchyDone {
+		if !o.Hierarchy {
+			return hierarchyDone{}
+		}
+		return <-built
+	})
+	defer waitBuilt()
 	if o.Hierarchy {
 		// the build reads only the road graph, which the demand reads too
 		go func() {
@@ -159,7 +170,7 @@ func Day(o DayOptions) (DayResult, error) {
 			}
 			router.R.UseHierarchy(true) // builds it unless it was read
 			if o.ReuseHierarchy && !d.read && d.err == nil {
-				d.err = writeHierarchy(c.Roads, path+".ch")
+				d.err = record.WriteFileAtomic(path+".ch", c.Roads.WriteHierarchy)
 			}
 			d.s = time.Since(t0).Seconds()
 			built <- d
@@ -168,9 +179,6 @@ func Day(o DayOptions) (DayResult, error) {
 	t0 = time.Now()
 	trips, err := dayTrips(c, o.Trips, o.DecayM, o.Seed)
 	if err != nil {
-		if o.Hierarchy {
-			<-built
-		}
 		return r, err
 	}
 	r.DemandS = time.Since(t0).Seconds()
@@ -184,23 +192,17 @@ func Day(o DayOptions) (DayResult, error) {
 	}
 	tr, err := traffic.New(net, router, cfg, o.Seed)
 	if err != nil {
-		if o.Hierarchy {
-			<-built
-		}
 		return r, err
 	}
 	for _, t := range trips {
 		if _, err := tr.AddTrip(t); err != nil {
-			if o.Hierarchy {
-				<-built
-			}
 			return r, err
 		}
 	}
 	trips = nil
 	if o.Hierarchy {
 		t1 := time.Now()
-		d := <-built
+		d := waitBuilt()
 		if d.err != nil {
 			return r, d.err
 		}
@@ -317,25 +319,4 @@ func readHierarchy(g *city.RoadGraph, path string) (bool, error) {
 		return false, nil
 	}
 	return err == nil, err
-}
-
-// writeHierarchy writes g's hierarchy to path through a temporary file,
-// so that a killed run leaves no half-written file.
-func writeHierarchy(g *city.RoadGraph, path string) error {
-	tmp := path + ".tmp"
-	f, err := os.Create(tmp)
-	if err != nil {
-		return err
-	}
-	err = g.WriteHierarchy(f)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
-	}
-	return err
 }

@@ -58,7 +58,7 @@ func TestDayReusesHierarchy(t *testing.T) {
 	if !reflect.DeepEqual(first.Summary, second.Summary) || !reflect.DeepEqual(first.Summary, third.Summary) {
 		t.Errorf("summaries differ:\n%+v\n%+v\n%+v", first.Summary, second.Summary, third.Summary)
 	}
-	if tmp, _ := filepath.Glob(filepath.Join(work, "*.tmp")); len(tmp) > 0 {
+	if tmp, _ := filepath.Glob(filepath.Join(work, ".*.tmp-*")); len(tmp) > 0 { // record.WriteFileAtomic's
 		t.Errorf("temporary files left: %v", tmp)
 	}
 }

@@ -16,11 +16,7 @@ import (
 // the graph without a hierarchy.
 func TestHierarchyFileRoundTrip(t *testing.T) {
 	g := load(t, osterbroXML).Roads
-	var buf bytes.Buffer
-	if err := g.WriteHierarchy(&buf); err != nil {
-		t.Fatal(err)
-	}
-	file := buf.Bytes()
+	file := hierarchyFile(t, g)
 
 	fresh := loadFresh(t, osterbroXML)
 	if err := fresh.ReadHierarchy(bytes.NewReader(file)); err != nil {
@@ -71,12 +67,9 @@ func TestHierarchyFileRoundTrip(t *testing.T) {
 // guarded by the CRC).
 func FuzzReadHierarchy(f *testing.F) {
 	g := load(f, trianglen).Roads
-	var buf bytes.Buffer
-	if err := g.WriteHierarchy(&buf); err != nil {
-		f.Fatal(err)
-	}
-	f.Add(buf.Bytes(), false)
-	f.Add(buf.Bytes()[:200], true)
+	file := hierarchyFile(f, g)
+	f.Add(file, false)
+	f.Add(file[:200], true)
 	scc := sccEdges(g)
 	f.Fuzz(func(t *testing.T, data []byte, fixCRC bool) {
 		if fixCRC && len(data) > 4 {
@@ -107,11 +100,7 @@ func withCRC(data []byte) []byte {
 // above its arc, ranks that are no permutation) are refused.
 func TestHierarchyFileStructure(t *testing.T) {
 	g := load(t, trianglen).Roads
-	var buf bytes.Buffer
-	if err := g.WriteHierarchy(&buf); err != nil {
-		t.Fatal(err)
-	}
-	file := buf.Bytes()
+	file := hierarchyFile(t, g)
 	m := g.NumEdges()
 	arrays := len(chMagic) + 4 + 32 + 32 // start of toCH
 	upStart := arrays + 8*m
@@ -151,4 +140,14 @@ func loadFresh(t *testing.T, path string) *RoadGraph {
 		t.Fatal(err)
 	}
 	return c.Roads
+}
+
+// hierarchyFile is g's hierarchy as WriteHierarchy writes it.
+func hierarchyFile(tb testing.TB, g *RoadGraph) []byte {
+	tb.Helper()
+	var buf bytes.Buffer
+	if err := g.WriteHierarchy(&buf); err != nil {
+		tb.Fatal(err)
+	}
+	return buf.Bytes()
 }

@@ -137,10 +137,7 @@ func (t *Traffic) doChange(i, l int32, idx int, tl int32, w int) {
 	if t.active[tl>>6]&(1<<(uint(tl)&63)) == 0 {
 		t.lc.activate[w] = append(t.lc.activate[w], tl)
 	}
-	s := append(t.lanes[tl], 0)
-	copy(s[at+1:], s[at:])
-	s[at] = i
-	t.lanes[tl] = s
+	t.insertInto(tl, at, i)
 	t.v.h[i].lane = tl
 	t.v.h[i].lcWait = 0
 }

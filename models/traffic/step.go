@@ -193,13 +193,19 @@ func (t *Traffic) removeAt(l int32, idx int) {
 	t.lanes[l] = s[:len(s)-1]
 }
 
-// insertAt puts vehicle i at index idx of lane l.
+// insertAt puts vehicle i at index idx of lane l and marks the lane
+// occupied.
 func (t *Traffic) insertAt(l int32, idx int, i int32) {
+	t.insertInto(l, idx, i)
+	t.active[l>>6] |= 1 << (uint(l) & 63)
+}
+
+// insertInto puts vehicle i at index idx of lane l.
+func (t *Traffic) insertInto(l int32, idx int, i int32) {
 	s := append(t.lanes[l], 0)
 	copy(s[idx+1:], s[idx:])
 	s[idx] = i
 	t.lanes[l] = s
-	t.active[l>>6] |= 1 << (uint(l) & 63)
 }
 
 // enterEdge puts vehicle i, route index k, at the back of lane tl of edge

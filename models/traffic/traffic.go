@@ -142,10 +142,9 @@ type Traffic struct {
 	sorted   bool
 
 	eta        []float64 // per edge: time until its first approaching vehicle reaches the junction, s
-	isFoe      []bool
-	foeLanes   []uint64 // bitset of the lanes of edges in isFoe
-	doneUpTo   int      // vehicles below this index have all finished (Done)
-	edgeBlock  []int64  // step at which an edge refused an insertion
+	foeLanes   []uint64  // bitset of the lanes of edges some vehicle gives way to
+	doneUpTo   int       // vehicles below this index have all finished (Done)
+	edgeBlock  []int64   // step at which an edge refused an insertion
 	sig        signals
 	closedEdge []bool
 	closedLane []bool
@@ -188,10 +187,8 @@ func New(net *Network, router Router, cfg Config, seed uint64) (*Traffic, error)
 	for e := range t.eta {
 		t.eta[e] = math.Inf(1)
 	}
-	t.isFoe = make([]bool, m)
 	t.foeLanes = make([]uint64, len(t.active))
 	for _, f := range net.foe {
-		t.isFoe[f] = true
 		for l := net.laneStart[f]; l < net.laneStart[f+1]; l++ {
 			t.foeLanes[l>>6] |= 1 << (uint(l) & 63)
 		}
