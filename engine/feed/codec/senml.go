@@ -197,7 +197,11 @@ func senmlObs(r *flatRecord, i int, bn, bu []byte, bt, bv float64, nowMicro int6
 		sensor = in.Intern(r.n)
 		qty = sensor
 	} else {
-		sensor, qty = in.Intern(bytes.TrimRight(bn, ":/")), in.Intern(r.n)
+		base := bytes.TrimRight(bn, ":/")
+		if len(base) == 0 {
+			return o, false, fmt.Errorf("%w: senml: record %d: base name %q names no sensor", ErrPayload, i, bn)
+		}
+		sensor, qty = in.Intern(base), in.Intern(r.n)
 	}
 	u := r.u
 	if len(u) == 0 {
