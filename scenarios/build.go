@@ -49,10 +49,7 @@ func (env *Env) Decode(node ast.Node, v any) error {
 	if node == nil {
 		return nil
 	}
-	if err := yaml.NodeToValue(node, v, yaml.Strict()); err != nil {
-		return yamlError(env.Scenario.Path, err)
-	}
-	return nil
+	return nodeToValue(env.Scenario.Path, node, v, yaml.Strict())
 }
 
 // Invalid reports an invalid value at a dotted key of the scenario.

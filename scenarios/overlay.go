@@ -123,8 +123,8 @@ type variant struct {
 // and changes, which are appended.
 func loadWithBase(path string, data []byte, seen map[string]bool) ([]byte, error) {
 	var v variant
-	if err := yaml.UnmarshalWithOptions(data, &v); err != nil {
-		return nil, yamlError(path, err)
+	if err := unmarshalYAML(path, data, &v); err != nil {
+		return nil, err
 	}
 	if v.Extends == "" {
 		return data, nil
@@ -152,11 +152,11 @@ func loadWithBase(path string, data []byte, seen map[string]bool) ([]byte, error
 // mergeYAML overlays the variant document on the base one, as maps.
 func mergeYAML(path, basePath string, baseData, data []byte) ([]byte, error) {
 	var base, over yaml.MapSlice
-	if err := yaml.UnmarshalWithOptions(baseData, &base, yaml.UseOrderedMap()); err != nil {
-		return nil, yamlError(basePath, err)
+	if err := unmarshalYAML(basePath, baseData, &base, yaml.UseOrderedMap()); err != nil {
+		return nil, err
 	}
-	if err := yaml.UnmarshalWithOptions(data, &over, yaml.UseOrderedMap()); err != nil {
-		return nil, yamlError(path, err)
+	if err := unmarshalYAML(path, data, &over, yaml.UseOrderedMap()); err != nil {
+		return nil, err
 	}
 	// Relative paths of the base stay relative to the base's folder.
 	rebase, err := filepath.Rel(filepath.Dir(path), filepath.Dir(basePath))

@@ -18,6 +18,7 @@ import (
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/parser"
 )
 
 // ErrInvalid is wrapped by every error about a scenario's content.
@@ -89,8 +90,8 @@ func Parse(path string, data []byte) (*Scenario, error) {
 		data = merged
 	}
 	var sc Scenario
-	if err := yaml.UnmarshalWithOptions(data, &sc, yaml.Strict()); err != nil {
-		return nil, yamlError(where, err)
+	if err := unmarshalYAML(where, data, &sc, yaml.Strict()); err != nil {
+		return nil, err
 	}
 	sc.where = where
 	sc.Path, sc.SHA256, sc.Dir = path, hex.EncodeToString(sum[:]), filepath.Dir(path)
@@ -98,6 +99,53 @@ func Parse(path string, data []byte) (*Scenario, error) {
 		return nil, err
 	}
 	return &sc, nil
+}
+
+// unmarshalYAML decodes data into v, with errors as yamlError gives them.
+// The YAML library panics on some malformed documents (go-yaml v1.19.2: a
+// value tagged "!" decoded into a list, found by FuzzFeeds); such a panic
+// becomes an ErrInvalid error naming the file and the first tag in it.
+func unmarshalYAML(where string, data []byte, v any, opts ...yaml.DecodeOption) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			var node ast.Node
+			if f, perr := parser.ParseBytes(data, 0); perr == nil && len(f.Docs) > 0 {
+				node = f.Docs[0].Body
+			}
+			err = yamlPanic(where, node, r)
+		}
+	}()
+	if err := yaml.UnmarshalWithOptions(data, v, opts...); err != nil {
+		return yamlError(where, err)
+	}
+	return nil
+}
+
+// nodeToValue is unmarshalYAML for a node of a parsed document.
+func nodeToValue(where string, node ast.Node, v any, opts ...yaml.DecodeOption) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = yamlPanic(where, node, r)
+		}
+	}()
+	if err := yaml.NodeToValue(node, v, opts...); err != nil {
+		return yamlError(where, err)
+	}
+	return nil
+}
+
+// yamlPanic reports a panic of the YAML decoder at the first tag under
+// node (the construct known to cause them), or at the file when none.
+func yamlPanic(where string, node ast.Node, r any) error {
+	if node != nil {
+		for _, n := range ast.Filter(ast.TagType, node) {
+			if tok := n.GetToken(); tok != nil && tok.Position != nil {
+				return fmt.Errorf("%w: %s:%d:%d: cannot decode the value tagged %q (YAML decoder: %v)",
+					ErrInvalid, where, tok.Position.Line, tok.Position.Column, tok.Value, r)
+			}
+		}
+	}
+	return fmt.Errorf("%w: %s: the YAML decoder failed on this document: %v", ErrInvalid, where, r)
 }
 
 // yamlError turns a YAML library error into "file:line:col: message".

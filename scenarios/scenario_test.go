@@ -50,6 +50,8 @@ func TestParseErrorsNamePlace(t *testing.T) {
 		{"bad format", minimal + "outputs:\n  format: xlsx\n", `s.yaml:9:3: outputs.format`},
 		{"duplicate key", minimal + "seed: 4\n", `s.yaml:8:1`},
 		{"not yaml", "name: [unclosed\n", `s.yaml:`},
+		// go-yaml v1.19.2 panics decoding a list tagged "!" (FuzzFeeds).
+		{"tagged list", minimal + "models:\n  parking: {}\nfeeds: ! x\n", `s.yaml:10:8: cannot decode the value tagged "!"`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
