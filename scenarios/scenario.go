@@ -115,10 +115,83 @@ func unmarshalYAML(where string, data []byte, v any, opts ...yaml.DecodeOption) 
 			err = yamlPanic(where, node, r)
 		}
 	}()
+	if f, perr := parser.ParseBytes(data, 0); perr == nil {
+		if err := checkAliases(where, f); err != nil {
+			return err
+		}
+	}
 	if err := yaml.UnmarshalWithOptions(data, v, opts...); err != nil {
 		return yamlError(where, err)
 	}
 	return nil
+}
+
+// maxAliasNodes bounds the nodes that aliases may add to a document: the
+// decoder expands every alias in place, so nine levels of ten aliases
+// each (a "billion laughs" document of ten lines) would take it a billion
+// nodes and all the memory there is. A hand-written scenario uses a few.
+const maxAliasNodes = 100_000
+
+// checkAliases refuses a document whose aliases expand to more than
+// maxAliasNodes nodes, at the alias where the count passes the limit.
+func checkAliases(where string, f *ast.File) error {
+	z := aliasCounter{anchors: map[string]int64{}}
+	for _, d := range f.Docs {
+		z.size(d)
+	}
+	if z.at == nil {
+		return nil
+	}
+	tok := z.at.GetToken()
+	if tok == nil || tok.Position == nil {
+		return fmt.Errorf("%w: %s: aliases expand to more than %d nodes", ErrInvalid, where, maxAliasNodes)
+	}
+	return fmt.Errorf("%w: %s:%d:%d: aliases expand to more than %d nodes", ErrInvalid, where, tok.Position.Line, tok.Position.Column, maxAliasNodes)
+}
+
+// aliasCounter sizes a document with its aliases expanded.
+type aliasCounter struct {
+	anchors  map[string]int64 // size of each anchor's value, by name
+	expanded int64            // nodes added by aliases so far
+	at       ast.Node         // the alias that passed maxAliasNodes
+}
+
+func (z *aliasCounter) size(n ast.Node) int64 {
+	var s int64 = 1
+	switch n := n.(type) {
+	case nil:
+		return 0
+	case *ast.DocumentNode:
+		return z.size(n.Body)
+	case *ast.MappingNode:
+		for _, v := range n.Values {
+			s += z.size(v)
+		}
+	case *ast.MappingValueNode:
+		return z.size(n.Key) + z.size(n.Value)
+	case *ast.MappingKeyNode:
+		return z.size(n.Value)
+	case *ast.SequenceNode:
+		for _, v := range n.Values {
+			s += z.size(v)
+		}
+	case *ast.TagNode:
+		s += z.size(n.Value)
+	case *ast.AnchorNode:
+		s = z.size(n.Value)
+		if n.Name != nil && n.Name.GetToken() != nil {
+			z.anchors[n.Name.GetToken().Value] = s
+		}
+	case *ast.AliasNode:
+		if n.Value != nil && n.Value.GetToken() != nil {
+			s = z.anchors[n.Value.GetToken().Value]
+		}
+		z.expanded += s
+		if z.expanded > maxAliasNodes && z.at == nil {
+			z.at = n
+		}
+	}
+	return min(s, maxAliasNodes+1)
 }
 
 // nodeToValue is unmarshalYAML for a node of a parsed document.

@@ -32,6 +32,16 @@ func TestParseMinimal(t *testing.T) {
 	}
 }
 
+// bomb is a "billion laughs" document: six levels of ten aliases expand
+// to a million strings.
+const bomb = `x0: &a0 ["x","x","x","x","x","x","x","x","x","x"]
+x1: &a1 [*a0,*a0,*a0,*a0,*a0,*a0,*a0,*a0,*a0,*a0]
+x2: &a2 [*a1,*a1,*a1,*a1,*a1,*a1,*a1,*a1,*a1,*a1]
+x3: &a3 [*a2,*a2,*a2,*a2,*a2,*a2,*a2,*a2,*a2,*a2]
+x4: &a4 [*a3,*a3,*a3,*a3,*a3,*a3,*a3,*a3,*a3,*a3]
+x5: &a5 [*a4,*a4,*a4,*a4,*a4,*a4,*a4,*a4,*a4,*a4]
+`
+
 func TestParseErrorsNamePlace(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
@@ -50,6 +60,7 @@ func TestParseErrorsNamePlace(t *testing.T) {
 		{"bad format", minimal + "outputs:\n  format: xlsx\n", `s.yaml:9:3: outputs.format`},
 		{"duplicate key", minimal + "seed: 4\n", `s.yaml:8:1`},
 		{"not yaml", "name: [unclosed\n", `s.yaml:`},
+		{"alias bomb", minimal + bomb, `s.yaml:12:38: aliases expand to more than`},
 		// go-yaml v1.19.2 panics decoding a list tagged "!" (FuzzFeeds).
 		{"tagged list", minimal + "models:\n  parking: {}\nfeeds: ! x\n", `s.yaml:10:8: cannot decode the value tagged "!"`},
 	}
