@@ -66,6 +66,16 @@ func Run(sc *Scenario, opt RunOptions) (*Result, error) {
 	if opt.Until > 0 && engine.FromDuration(opt.Until) < end {
 		end = engine.FromDuration(opt.Until)
 	}
+	if sim.Now() > end {
+		return nil, fmt.Errorf("%w: %s: the checkpoint is at %s, after the end of the run at %s",
+			ErrInvalid, opt.Restore, sim.Now().Duration(), end.Duration())
+	}
+	// The folder is cleared of an earlier run before this one starts, so
+	// a run that fails or is killed leaves no manifest behind.
+	dir, format, err := outputs(sc, opt)
+	if err != nil {
+		return nil, err
+	}
 	if err := runTo(sim, end, opt.Progress); err != nil {
 		return nil, fmt.Errorf("run %s: %w", sc.Name, err)
 	}
@@ -73,10 +83,6 @@ func Run(sc *Scenario, opt RunOptions) (*Result, error) {
 		if err := record.WriteFileAtomic(opt.Checkpoint, sim.Checkpoint); err != nil {
 			return nil, err
 		}
-	}
-	dir, format, err := outputs(sc, opt)
-	if err != nil {
-		return nil, err
 	}
 	m := &record.Manifest{
 		Scenario: sc.Path, ScenarioSHA256: sc.SHA256, Name: sc.Name, Seed: seed, Version: opt.Version,
@@ -161,14 +167,12 @@ func outputs(sc *Scenario, opt RunOptions) (string, record.Format, error) {
 	}
 	format, err := record.ParseFormat(name)
 	if err != nil {
-		return "", 0, err
+		return "", 0, fmt.Errorf("%w: %v", ErrInvalid, err)
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", 0, err
 	}
-	// A manifest from an earlier run would make a half-written folder look
-	// complete: remove it first; it is written again last.
-	if err := os.Remove(filepath.Join(dir, "manifest.json")); err != nil && !os.IsNotExist(err) {
+	if err := record.ClearRun(dir); err != nil {
 		return "", 0, err
 	}
 	return dir, format, nil

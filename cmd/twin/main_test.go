@@ -59,6 +59,9 @@ func TestExitCodes(t *testing.T) {
 		{"unknown key", []string{"validate", bad}, 2, "bad.yaml:7:1"},
 		{"missing city", []string{"validate", noCity}, 2, "nowhere.osm"},
 		{"bad until", []string{"run", noCity, "--until", "later"}, 2, "--until"},
+		{"negative until", []string{"run", noCity, "--until", "-1h"}, 2, "--until -1h"},
+		{"until past the end", []string{"run", noCity, "--until", "3h"}, 2, "within the scenario's duration"},
+		{"missing required flag", []string{"synth"}, 2, `"out" not set`},
 		{"garbage osm", []string{"import", "osm", garbage, "--out", dir}, 2, "garbage.osm"},
 	}
 	for _, c := range cases {

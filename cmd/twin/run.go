@@ -54,6 +54,9 @@ digest, whatever the number of cores, and across --checkpoint / --restore.`,
 				if err != nil {
 					return usageError(fmt.Errorf("--until: %w", err))
 				}
+				if d <= 0 || d > sc.Duration.D {
+					return usageError(fmt.Errorf("--until %s: want a time after the start and within the scenario's duration, %s", until, sc.Duration.D))
+				}
 				opt.Until = d
 			}
 			bar := newProgress(cmd.ErrOrStderr(), "running "+sc.Name)

@@ -2,6 +2,8 @@ package record
 
 import (
 	"encoding/json"
+	"errors"
+	"io/fs"
 	"io"
 	"os"
 	"path/filepath"
@@ -66,4 +68,33 @@ func ReadManifest(dir string) (*Manifest, error) {
 		return nil, err
 	}
 	return &m, nil
+}
+
+// ClearRun removes an earlier run from dir: the files its manifest lists,
+// then the manifest. A manifest from an earlier run would make a
+// half-written folder look complete, and its tables (in another format,
+// or of a model that no longer runs) would sit beside the new ones as if
+// they belonged to them. Files the manifest does not list are left alone,
+// and so is a folder without a manifest.
+func ClearRun(dir string) error {
+	m, err := ReadManifest(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err == nil {
+		for _, f := range m.Files {
+			// Only plain names in dir: a manifest is not trusted with paths.
+			if f.Name == "" || f.Name != filepath.Base(f.Name) || f.Name == "manifest.json" {
+				continue
+			}
+			if err := os.Remove(filepath.Join(dir, f.Name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return err
+			}
+		}
+	}
+	// An unreadable manifest is removed all the same.
+	if err := os.Remove(filepath.Join(dir, "manifest.json")); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return nil
 }

@@ -155,3 +155,44 @@ func TestParseFormat(t *testing.T) {
 		t.Errorf("xlsx: %v", err)
 	}
 }
+
+// TestClearRun: the files an earlier manifest lists go with it; other
+// files stay, and names that are not plain file names are not followed.
+func TestClearRun(t *testing.T) {
+	dir := t.TempDir()
+	outside := filepath.Join(t.TempDir(), "keep.csv")
+	for _, p := range []string{filepath.Join(dir, "a.arrow"), filepath.Join(dir, "b.arrow"), filepath.Join(dir, "notes.txt"), outside} {
+		if err := os.WriteFile(p, []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m := &Manifest{Files: []FileRecord{{Name: "a.arrow"}, {Name: "b.arrow"}, {Name: "gone.arrow"}, {Name: "../" + filepath.Base(filepath.Dir(outside)) + "/keep.csv"}}}
+	if err := WriteManifest(dir, m); err != nil {
+		t.Fatal(err)
+	}
+	if err := ClearRun(dir); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"a.arrow", "b.arrow", "manifest.json"} {
+		if _, err := os.Stat(filepath.Join(dir, p)); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("%s still there (%v)", p, err)
+		}
+	}
+	for _, p := range []string{filepath.Join(dir, "notes.txt"), outside} {
+		if _, err := os.Stat(p); err != nil {
+			t.Errorf("%s removed: %v", p, err)
+		}
+	}
+	if err := ClearRun(dir); err != nil {
+		t.Errorf("a folder without a manifest: %v", err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "manifest.json"), []byte("{trunc"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := ClearRun(dir); err != nil {
+		t.Errorf("an unreadable manifest: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "manifest.json")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("unreadable manifest kept (%v)", err)
+	}
+}
