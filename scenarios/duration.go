@@ -11,8 +11,12 @@ import (
 )
 
 // Duration is a scenario duration: Go syntax ("90m", "1h30m", "0.5s") or
-// days ("2d", "1d12h").
-type Duration struct{ D time.Duration }
+// days ("2d", "1d12h"). No duration of a scenario is negative. Set says
+// the key was in the file, which tells an explicit 0 from a default.
+type Duration struct {
+	D   time.Duration
+	Set bool
+}
 
 // UnmarshalYAML reads a duration string; an error carries the node's
 // position.
@@ -22,7 +26,20 @@ func (d *Duration) UnmarshalYAML(node ast.Node) error {
 	if err != nil {
 		return NodeError(node, err.Error())
 	}
-	d.D = v
+	if v < 0 {
+		return NodeError(node, fmt.Sprintf("duration %q: must not be negative", s))
+	}
+	d.D, d.Set = v, true
+	return nil
+}
+
+// positive reports a duration given as 0: for the keys it is asked of
+// (time steps, intervals, windows), 0 has no meaning, and leaving the
+// default in its place would hide the mistake.
+func (env *Env) positive(key string, d Duration) error {
+	if d.Set && d.D <= 0 {
+		return env.Invalid(key, "want a positive duration, got %s", d.D)
+	}
 	return nil
 }
 

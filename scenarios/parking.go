@@ -74,6 +74,12 @@ func buildParking(env *Env, key string, node ast.Node) (engine.Model, error) {
 	if err := env.Decode(node, &c); err != nil {
 		return nil, err
 	}
+	if err := env.positive(key+".max_search", c.MaxSearch); err != nil {
+		return nil, err
+	}
+	if err := env.positive(key+".sample", c.Sample); err != nil {
+		return nil, err
+	}
 	g, err := parking.ParseGuidance(c.Guidance)
 	if err != nil {
 		return nil, env.Invalid(key+".guidance", "%v", err)

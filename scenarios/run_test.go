@@ -59,3 +59,36 @@ func TestRunFolderAndEnd(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestModelValueErrors: a step, interval or fleet given as zero or less is
+// refused at its key, not replaced by the default.
+func TestModelValueErrors(t *testing.T) {
+	osm, err := filepath.Abs("data/osm/copenhagen_osterbro_trianglen_1km2.osm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	head := strings.Replace(minimal, "../scenarios/data/osm/copenhagen_osterbro_trianglen_1km2.osm", osm, 1) + "models:\n"
+	for _, c := range []struct{ name, models, want string }{
+		{"negative step", "  traffic: {step: -0.5s, demand: {random_trips: 10}}\n", `s.yaml:9:19: duration "-0.5s": must not be negative`},
+		{"zero step", "  traffic: {step: 0s, demand: {random_trips: 10}}\n", "models.traffic.step: want a positive duration"},
+		{"zero window", "  traffic: {demand: {random_trips: 10, depart_within: 0s}}\n", "models.traffic.demand.depart_within: want a positive duration"},
+		{"negative trips", "  traffic: {demand: {random_trips: -20}}\n", "models.traffic.demand: random_trips and buildings must not be negative"},
+		{"zero sample", "  parking: {sample: 0s}\n", "models.parking.sample: want a positive duration"},
+		{"no trucks", "  waste: {fleet_size: 0}\n", "models.waste.fleet_size: want at least one truck"},
+		{"zero shift", "  waste: {shift: 0h}\n", "models.waste.shift: want a positive duration"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "s.yaml")
+			if err := os.WriteFile(path, []byte(head+c.models), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			sc, err := Load(path)
+			if err == nil {
+				_, _, err = Build(sc)
+			}
+			if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("error %v, want one containing %q", err, c.want)
+			}
+		})
+	}
+}

@@ -87,6 +87,14 @@ func buildTraffic(env *Env, key string, node ast.Node) (engine.Model, error) {
 	// the twelve Osterbro scenarios give byte-identical outputs with it
 	// on and off (measured when it was turned on)
 	cfg.ParallelRoutes = true
+	for _, d := range []struct {
+		key string
+		v   Duration
+	}{{"step", c.Step}, {"teleport", c.Teleport}, {"edge_series", c.EdgeSeries}, {"demand.depart_within", c.Demand.DepartWithin}} {
+		if err := env.positive(key+"."+d.key, d.v); err != nil {
+			return nil, err
+		}
+	}
 	if c.Step.D > 0 {
 		cfg.StepS = c.Step.D.Seconds()
 	}
@@ -102,6 +110,9 @@ func buildTraffic(env *Env, key string, node ast.Node) (engine.Model, error) {
 	case "", "astar", "hierarchy":
 	default:
 		return nil, env.Invalid(key+".routing", "want astar or hierarchy, got %q", c.Routing)
+	}
+	if c.Demand.RandomTrips < 0 || c.Demand.Buildings < 0 {
+		return nil, env.Invalid(key+".demand", "random_trips and buildings must not be negative")
 	}
 	if c.Demand.Trips == "" && c.Demand.RandomTrips <= 0 && c.Demand.Buildings <= 0 {
 		return nil, env.Invalid(key+".demand", "give trips (a CSV file), random_trips or buildings")

@@ -21,7 +21,7 @@ type wasteConfig struct {
 	Policy         string         `yaml:"policy"`          // fixed (default), threshold or predictive
 	Threshold      *float64       `yaml:"threshold"`       // threshold policy: fill share 0..1 (default 0.7)
 	EveryDays      map[string]int `yaml:"every_days"`      // fixed schedule per kind, days (basket 2, household 7, recycling 7)
-	FleetSize      int            `yaml:"fleet_size"`      // trucks (default 6)
+	FleetSize      *int           `yaml:"fleet_size"`      // trucks (default 6)
 	Depot          []float64      `yaml:"depot"`           // [lon, lat]; default the road nearest the city's centroid
 	SensorCoverage *float64       `yaml:"sensor_coverage"` // share of bins with a fill sensor (default 1)
 	SensorNoise    *float64       `yaml:"sensor_noise"`    // reading noise, share of the bin (default 0.03)
@@ -80,11 +80,25 @@ func wasteConfigOf(env *Env, key string, c wasteConfig) (waste.Config, error) {
 		return waste.Config{}, env.Invalid(key+".policy", "%v", err)
 	}
 	st := env.Start
-	cfg := waste.Config{Policy: p, Fleet: c.FleetSize, CapacityL: c.CapacityL, Iterations: c.Iterations,
+	if c.FleetSize != nil && *c.FleetSize <= 0 {
+		return waste.Config{}, env.Invalid(key+".fleet_size", "want at least one truck, got %d", *c.FleetSize)
+	}
+	for _, d := range []struct {
+		key string
+		v   Duration
+	}{{"shift", c.Shift}, {"sensor_interval", c.SensorInterval}} {
+		if err := env.positive(key+"."+d.key, d.v); err != nil {
+			return waste.Config{}, err
+		}
+	}
+	cfg := waste.Config{Policy: p, CapacityL: c.CapacityL, Iterations: c.Iterations,
 		ShiftS: c.Shift.D.Seconds(), Sensor: waste.Sensor{Coverage: 1, Dropout: 0.05, IntervalS: c.SensorInterval.D.Seconds()},
 		DayOffsetS: float64(st.Hour()*3600 + st.Minute()*60 + st.Second())}
-	if c.FleetSize < 0 || c.CapacityL < 0 || c.Iterations < 0 || c.Shift.D < 0 || c.SensorInterval.D < 0 {
-		return cfg, env.Invalid(key, "fleet_size, truck_capacity_l, iterations, shift and sensor_interval must not be negative")
+	if c.FleetSize != nil {
+		cfg.Fleet = *c.FleetSize
+	}
+	if c.CapacityL < 0 || c.Iterations < 0 || c.Shift.D < 0 || c.SensorInterval.D < 0 {
+		return cfg, env.Invalid(key, "truck_capacity_l and iterations must not be negative")
 	}
 	shares := []struct {
 		name string

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"os"
 	"strconv"
@@ -60,11 +61,11 @@ The trips file is CSV with the header id,depart_s,from_lon,from_lat,to_lon,to_la
 	fl.StringVar(&f.out, "out", "", "output directory")
 	fl.StringVar(&f.format, "format", "csv", "output format: csv, arrow or parquet")
 	fl.Uint64Var(&f.seed, "seed", 1, "random seed (speed factors)")
-	fl.Float64Var(&f.stepS, "step-s", 0.5, "time step, s")
-	fl.Float64Var(&f.positionsS, "positions-s", 0, "write vehicle positions every this many s (0 = off)")
-	fl.Float64Var(&f.rerouteS, "reroute-s", 0, "re-route running vehicles on current travel times every this many s (0 = off)")
-	fl.Float64Var(&f.edgeS, "edge-interval-s", 300, "interval of the per-edge time series, s")
-	fl.Float64Var(&f.maxS, "max-s", 0, "stop at this time, s (0 = last departure + 4 h)")
+	fl.Float64Var(&f.stepS, "step-s", 0.5, "time step, s (0.01 to 60)")
+	fl.Float64Var(&f.positionsS, "positions-s", 0, "write vehicle positions every this many s (0 = off; at most 86400)")
+	fl.Float64Var(&f.rerouteS, "reroute-s", 0, "re-route running vehicles on current travel times every this many s (0 = off; at most 86400)")
+	fl.Float64Var(&f.edgeS, "edge-interval-s", 300, "interval of the per-edge time series, s (above 0, at most 86400)")
+	fl.Float64Var(&f.maxS, "max-s", 0, "stop at this time, s (0 = last departure + 4 h; at most 2592000, 30 days)")
 	fl.BoolVar(&f.actuated, "actuated", false, "actuated signal control instead of fixed time")
 	fl.Float64Var(&f.scale, "scale", 1, "scale the demand: each trip kept floor(F) times plus once with probability frac(F), copies shifted by up to ±300 s")
 	fl.StringArrayVar(&f.closures, "close", nil, "close an edge: EDGE,FROM_S,TO_S (repeatable; TO_S 0 = to the end)")
@@ -75,9 +76,38 @@ The trips file is CSV with the header id,depart_s,from_lon,from_lat,to_lon,to_la
 	return cmd
 }
 
+// Bounds of the traffic commands' time flags, s.
+const (
+	minTrafficStepS = 0.01
+	maxTrafficStepS = 60
+	maxIntervalS    = 86400      // --positions-s, --reroute-s, --edge-interval-s
+	maxHorizonS     = 30 * 86400 // --max-s, --duration-s
+)
+
+// checkSimulateFlags rejects time flags out of their documented bounds,
+// NaN included.
+func checkSimulateFlags(f trafficFlags) error {
+	switch {
+	case !(f.stepS >= minTrafficStepS && f.stepS <= maxTrafficStepS):
+		return fmt.Errorf("--step-s %g: want a time step from %g to %g s", f.stepS, float64(minTrafficStepS), float64(maxTrafficStepS))
+	case !(f.positionsS >= 0 && f.positionsS <= maxIntervalS):
+		return fmt.Errorf("--positions-s %g: want 0 (off) or an interval up to %d s", f.positionsS, maxIntervalS)
+	case !(f.rerouteS >= 0 && f.rerouteS <= maxIntervalS):
+		return fmt.Errorf("--reroute-s %g: want 0 (off) or an interval up to %d s", f.rerouteS, maxIntervalS)
+	case !(f.edgeS > 0 && f.edgeS <= maxIntervalS):
+		return fmt.Errorf("--edge-interval-s %g: want an interval above 0, up to %d s", f.edgeS, maxIntervalS)
+	case !(f.maxS >= 0 && f.maxS <= maxHorizonS):
+		return fmt.Errorf("--max-s %g: want 0 (last departure + 4 h) or a time up to %d s", f.maxS, maxHorizonS)
+	}
+	return nil
+}
+
 func runTrafficSimulate(cmd *cobra.Command, f trafficFlags) error {
 	format, err := record.ParseFormat(f.format)
 	if err != nil {
+		return usageError(err)
+	}
+	if err := checkSimulateFlags(f); err != nil {
 		return usageError(err)
 	}
 	tf, err := os.Open(f.trips)
@@ -123,7 +153,7 @@ func runTrafficSimulate(cmd *cobra.Command, f trafficFlags) error {
 		return usageError(err)
 	}
 	maxS := f.maxS
-	if maxS <= 0 {
+	if maxS == 0 {
 		maxS = tr.LastDepartureS() + 4*3600
 	}
 	tr.RunToEnd(maxS)
@@ -159,6 +189,9 @@ func newTrafficTripsCmd() *cobra.Command {
       --duration-s 3600 --seed 1 --out trips.csv`,
 		Args: exactArgs(0),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkTripsFlags(n, durationS, minDistM); err != nil {
+				return usageError(err)
+			}
 			c, err := city.Load(osmPath)
 			if err != nil {
 				return inputError(err)
@@ -168,7 +201,13 @@ func newTrafficTripsCmd() *cobra.Command {
 				return inputError(err)
 			}
 			rng := rand.New(rand.NewPCG(seed, 0x74726970))
-			trips := traffic.RandomTrips(net, n, durationS, minDistM, c.Roads.InSCC, rng)
+			trips, err := traffic.DrawTrips(net, n, durationS, minDistM, c.Roads.InSCC, rng)
+			if errorsIs(err, traffic.ErrMinDist) {
+				return usageError(fmt.Errorf("--min-dist-m %g: %w", minDistM, err))
+			}
+			if err != nil {
+				return inputError(fmt.Errorf("%s: %w", osmPath, err))
+			}
 			w, err := os.Create(out)
 			if err != nil {
 				return err
@@ -183,12 +222,28 @@ func newTrafficTripsCmd() *cobra.Command {
 	fl := cmd.Flags()
 	fl.StringVar(&osmPath, "osm", "", "OSM file of the city")
 	fl.StringVar(&out, "out", "trips.csv", "trips CSV to write")
-	fl.IntVarP(&n, "trips", "n", 1000, "number of trips")
+	fl.IntVarP(&n, "trips", "n", 1000, fmt.Sprintf("number of trips (1 to %d)", traffic.MaxRandomTrips))
 	fl.Uint64Var(&seed, "seed", 1, "random seed")
-	fl.Float64Var(&durationS, "duration-s", 3600, "departures spread uniformly over [0, duration)")
-	fl.Float64Var(&minDistM, "min-dist-m", 500, "least straight-line distance between origin and destination, m")
+	fl.Float64Var(&durationS, "duration-s", 3600, fmt.Sprintf("departures spread uniformly over [0, duration), s (above 0, at most %d)", maxHorizonS))
+	fl.Float64Var(&minDistM, "min-dist-m", 500, "least straight-line distance between origin and destination, m (>= 0; an error when the city has no such pairs)")
 	_ = cmd.MarkFlagRequired("osm")
 	return cmd
+}
+
+// checkTripsFlags rejects a trip count, departure window or least
+// distance that traffic trips cannot honour, NaN included.
+func checkTripsFlags(n int, durationS, minDistM float64) error {
+	switch {
+	case n <= 0:
+		return fmt.Errorf("--trips/-n %d: want a positive count", n)
+	case n > traffic.MaxRandomTrips:
+		return fmt.Errorf("--trips/-n %d: want at most %d trips", n, traffic.MaxRandomTrips)
+	case !(durationS > 0 && durationS <= maxHorizonS):
+		return fmt.Errorf("--duration-s %g: want a time above 0, up to %d s", durationS, maxHorizonS)
+	case !(minDistM >= 0) || math.IsInf(minDistM, 0):
+		return fmt.Errorf("--min-dist-m %g: want a finite distance >= 0", minDistM)
+	}
+	return nil
 }
 
 // trafficWhatIfs applies the --close and --loop flags.

@@ -145,13 +145,61 @@ func SnapTrips(trips []TripLL, snap Snapper) ([]Trip, error) {
 	return out, nil
 }
 
+// ErrDemand is wrapped by every error of DrawTrips: a count, duration or
+// distance it cannot honour.
+var ErrDemand = errors.New("traffic: bad demand")
+
+// ErrMinDist is wrapped by DrawTrips' error when a trip finds no origin
+// and destination at the least distance; it wraps ErrDemand.
+var ErrMinDist = fmt.Errorf("%w: no origin and destination far enough apart", ErrDemand)
+
+// MaxRandomTrips is the most trips DrawTrips draws in one call.
+const MaxRandomTrips = 10_000_000
+
+// minDistTries is how many origin-destination pairs a trip draws before
+// giving up on the least distance.
+const minDistTries = 100
+
 // RandomTrips draws n trips departing uniformly within [0, durationS):
 // origin and destination are points on edges drawn with probability
 // proportional to edge length (so uniform over the road length), at least
 // minDistM apart in a straight line, returned as coordinates (the middle
 // of the drawn stretch). usable restricts the edges drawn (nil = all).
 // The draws come from rng; the trips are sorted by departure.
+//
+// RandomTrips checks nothing: a trip that finds no pair minDistM apart in
+// 100 draws keeps its last pair, and n <= 0 gives no trips. DrawTrips is
+// the same draw with its arguments checked.
 func RandomTrips(net *Network, n int, durationS, minDistM float64, usable []bool, rng *rand.Rand) []TripLL {
+	if n < 0 {
+		n = 0
+	}
+	trips, _ := drawTrips(net, n, durationS, minDistM, usable, rng, false)
+	return trips
+}
+
+// DrawTrips is RandomTrips with its arguments checked: it returns an
+// error wrapping ErrDemand, and no trips, when n is negative or above
+// MaxRandomTrips, durationS is negative or not finite, minDistM is
+// negative or not finite, no edge is usable, or a trip finds no origin and
+// destination minDistM apart in 100 draws (ErrMinDist). For valid arguments the trips
+// equal RandomTrips' with the same rng. It costs O(n log n + m) for m
+// edges, times up to 100 draws per trip.
+func DrawTrips(net *Network, n int, durationS, minDistM float64, usable []bool, rng *rand.Rand) ([]TripLL, error) {
+	switch {
+	case n < 0 || n > MaxRandomTrips:
+		return nil, fmt.Errorf("%w: %d trips: want 0 to %d", ErrDemand, n, MaxRandomTrips)
+	case !(durationS >= 0) || math.IsInf(durationS, 0):
+		return nil, fmt.Errorf("%w: departure window %g s: want a finite time >= 0", ErrDemand, durationS)
+	case !(minDistM >= 0) || math.IsInf(minDistM, 0):
+		return nil, fmt.Errorf("%w: least distance %g m: want a finite distance >= 0", ErrDemand, minDistM)
+	}
+	return drawTrips(net, n, durationS, minDistM, usable, rng, true)
+}
+
+// drawTrips is RandomTrips; strict makes a trip without a pair minDistM
+// apart, or a network without usable road, an error.
+func drawTrips(net *Network, n int, durationS, minDistM float64, usable []bool, rng *rand.Rand, strict bool) ([]TripLL, error) {
 	m := net.NumEdges()
 	cum := make([]float64, m)
 	total := 0.0
@@ -162,7 +210,10 @@ func RandomTrips(net *Network, n int, durationS, minDistM float64, usable []bool
 		cum[e] = total
 	}
 	if total == 0 {
-		return nil
+		if strict && n > 0 {
+			return nil, fmt.Errorf("%w: no usable road to draw trips on", ErrDemand)
+		}
+		return nil, nil
 	}
 	draw := func() (float64, float64) {
 		x := rng.Float64() * total
@@ -178,23 +229,34 @@ func RandomTrips(net *Network, n int, durationS, minDistM float64, usable []bool
 	out := make([]TripLL, 0, n)
 	for k := 0; k < n; k++ {
 		var ax, ay, bx, by float64
-		for try := 0; try < 100; try++ {
+		found := false
+		for try := 0; try < minDistTries; try++ {
 			ax, ay = draw()
 			bx, by = draw()
 			if math.Hypot(bx-ax, by-ay) >= minDistM {
+				found = true
 				break
 			}
 		}
-		t := TripLL{ID: "r" + strconv.Itoa(k), DepartS: dep[k], FromLon: ax, FromLat: ay, ToLon: bx, ToLat: by}
-		if net.LonLat != nil {
-			t.FromLon, t.FromLat = net.LonLat(ax, ay)
-			t.ToLon, t.ToLat = net.LonLat(bx, by)
+		if strict && !found {
+			return nil, fmt.Errorf("%w: trip r%d: none %g m apart in %d draws", ErrMinDist, k, minDistM, minDistTries)
 		}
-		t.FromLon, t.FromLat = round7(t.FromLon), round7(t.FromLat)
-		t.ToLon, t.ToLat = round7(t.ToLon), round7(t.ToLat)
-		out = append(out, t)
+		out = append(out, tripAt(net, k, dep[k], ax, ay, bx, by))
 	}
-	return out
+	return out, nil
+}
+
+// tripAt is trip r<k> from (ax, ay) to (bx, by), planar m, as coordinates
+// rounded to 1e-7 degrees.
+func tripAt(net *Network, k int, departS, ax, ay, bx, by float64) TripLL {
+	t := TripLL{ID: "r" + strconv.Itoa(k), DepartS: departS, FromLon: ax, FromLat: ay, ToLon: bx, ToLat: by}
+	if net.LonLat != nil {
+		t.FromLon, t.FromLat = net.LonLat(ax, ay)
+		t.ToLon, t.ToLat = net.LonLat(bx, by)
+	}
+	t.FromLon, t.FromLat = round7(t.FromLon), round7(t.FromLat)
+	t.ToLon, t.ToLat = round7(t.ToLon), round7(t.ToLat)
+	return t
 }
 
 func round7(x float64) float64 { return math.Round(x*1e7) / 1e7 }

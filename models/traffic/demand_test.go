@@ -3,7 +3,9 @@ package traffic
 import (
 	"bytes"
 	"errors"
+	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -82,5 +84,58 @@ func TestRandomTripsAndScale(t *testing.T) {
 	}
 	if got := ScaleDemand(trips, 0, 60, rng); len(got) != 0 {
 		t.Errorf("scale 0: %d trips", len(got))
+	}
+}
+
+func TestDrawTripsChecksArguments(t *testing.T) {
+	t.Parallel()
+	net := crossNet(t, 1000, false, 4, 4)
+	bad := []struct {
+		name                string
+		n                   int
+		durationS, minDistM float64
+		want                error
+	}{
+		{"negative count", -5, 3600, 500, ErrDemand},
+		{"count above the cap", MaxRandomTrips + 1, 3600, 500, ErrDemand},
+		{"negative window", 10, -10, 500, ErrDemand},
+		{"NaN window", 10, math.NaN(), 500, ErrDemand},
+		{"infinite window", 10, math.Inf(1), 500, ErrDemand},
+		{"negative distance", 10, 3600, -1, ErrDemand},
+		{"NaN distance", 10, 3600, math.NaN(), ErrDemand},
+		{"unreachable distance", 10, 3600, 1e9, ErrMinDist},
+	}
+	for _, c := range bad {
+		t.Run(c.name, func(t *testing.T) {
+			trips, err := DrawTrips(net, c.n, c.durationS, c.minDistM, nil, rand.New(rand.NewPCG(1, 2)))
+			if !errors.Is(err, c.want) || trips != nil {
+				t.Errorf("got %d trips, error %v; want none and %v", len(trips), err, c.want)
+			}
+		})
+	}
+	if got := RandomTrips(net, -5, 3600, 500, nil, rand.New(rand.NewPCG(1, 2))); len(got) != 0 {
+		t.Errorf("RandomTrips with a negative count: %d trips", len(got))
+	}
+}
+
+// TestDrawTripsMatchesRandomTrips: for valid arguments the checked draw
+// gives RandomTrips' trips, and every trip keeps the least distance.
+func TestDrawTripsMatchesRandomTrips(t *testing.T) {
+	t.Parallel()
+	net := crossNet(t, 1000, false, 4, 4)
+	const seed = 7
+	want := RandomTrips(net, 200, 3600, 800, nil, rand.New(rand.NewPCG(seed, 2)))
+	got, err := DrawTrips(net, 200, 3600, 800, nil, rand.New(rand.NewPCG(seed, 2)))
+	if err != nil || !slices.Equal(got, want) {
+		t.Fatalf("seed %d: DrawTrips differs from RandomTrips (error %v)", seed, err)
+	}
+	for _, tr := range got {
+		if tr.DepartS < 0 || tr.DepartS > 3600 {
+			t.Errorf("seed %d: trip %s departs at %g", seed, tr.ID, tr.DepartS)
+		}
+		// crossNet has no LonLat: the coordinates are planar metres
+		if d := math.Hypot(tr.ToLon-tr.FromLon, tr.ToLat-tr.FromLat); d < 800-1e-6 {
+			t.Errorf("seed %d: trip %s spans %g m, under 800", seed, tr.ID, d)
+		}
 	}
 }
