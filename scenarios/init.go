@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"citytwin/engine/record"
 	"citytwin/models/city"
@@ -34,6 +35,9 @@ type InitOptions struct {
 	Start    string // local start (default 2024-05-14T07:00:00, a Tuesday morning)
 	TimeZone string // IANA zone (default Europe/Copenhagen)
 	Duration string // default 2h
+	// Force lets Init replace an existing scenario file; without it an
+	// existing file (perhaps edited since) is an error.
+	Force bool
 }
 
 // InitResult is what Init wrote and what it found missing.
@@ -52,7 +56,11 @@ type InitResult struct {
 // with its value and a comment. The scenario is parsed and its models built
 // before it is written, so what Init writes loads.
 func Init(opt InitOptions) (*InitResult, error) {
+	explicitProfiles := opt.Profiles != ""
 	opt.defaults()
+	if err := opt.check(explicitProfiles); err != nil {
+		return nil, err
+	}
 	c, err := city.Load(opt.OSM)
 	if err != nil {
 		return nil, err
@@ -78,6 +86,34 @@ func Init(opt InitOptions) (*InitResult, error) {
 		return nil, err
 	}
 	return res, nil
+}
+
+// check refuses, before the city is read, what would fail or do harm
+// later: a start, zone or duration the scenario could not hold, a profile
+// table the user named that is not there (the shipped copy stands in only
+// for the default path), and an existing scenario file without Force.
+func (o *InitOptions) check(explicitProfiles bool) error {
+	loc, err := time.LoadLocation(o.TimeZone)
+	if err != nil {
+		return fmt.Errorf("%w: init: time zone %q: %v", ErrInvalid, o.TimeZone, err)
+	}
+	if _, err := time.ParseInLocation("2006-01-02T15:04:05", o.Start, loc); err != nil {
+		return fmt.Errorf("%w: init: start %q: want a local date-time like 2024-05-14T07:00:00", ErrInvalid, o.Start)
+	}
+	if d, err := ParseDuration(o.Duration); err != nil || d <= 0 {
+		return fmt.Errorf("%w: init: duration %q: want a positive duration like 2h", ErrInvalid, o.Duration)
+	}
+	if explicitProfiles {
+		if _, err := os.Stat(o.Profiles); err != nil {
+			return fmt.Errorf("%w: init: profiles: %v", ErrInvalid, err)
+		}
+	}
+	if !o.Force {
+		if _, err := os.Stat(o.Out); err == nil {
+			return fmt.Errorf("%w: init: %s exists (give --force to replace it)", ErrInvalid, o.Out)
+		}
+	}
+	return nil
 }
 
 func (o *InitOptions) defaults() {

@@ -59,9 +59,10 @@ stands in for it. The scenario then runs with twin run.`,
 	f.StringVar(&opt.OSM, "osm", "", "OpenStreetMap extract (.osm, .osm.gz, .osm.pbf)")
 	f.StringVar(&opt.Name, "name", "", "scenario name (default: the extract's file name)")
 	f.StringVar(&opt.Out, "out", "", "scenario file to write (default scenarios/NAME.yaml)")
-	f.StringVar(&opt.Profiles, "profiles", "", "BDEW load profile table (default scenarios/data/grid/selp_series.csv; the shipped copy is written beside the scenario when it is absent)")
+	f.StringVar(&opt.Profiles, "profiles", "", "BDEW load profile table (default scenarios/data/grid/selp_series.csv; when the default is absent, the shipped copy is written beside the scenario)")
 	f.StringVar(&opt.Start, "start", "", "local start date-time (default 2024-05-14T07:00:00)")
 	f.StringVar(&opt.TimeZone, "timezone", "", "IANA time zone (default Europe/Copenhagen)")
 	f.StringVar(&opt.Duration, "duration", "", "simulated duration (default 2h)")
+	f.BoolVar(&opt.Force, "force", false, "replace the scenario file when it exists")
 	return cmd
 }

@@ -133,18 +133,32 @@ func TestInitBadInput(t *testing.T) {
 	if err := os.WriteFile(garbage, []byte(`<osm><node id="1" lat="x`), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	existing := filepath.Join(dir, "mine.yaml")
+	if err := os.WriteFile(existing, []byte("name: edited by hand\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	trianglen := osmDir + "copenhagen_osterbro_trianglen_1km2.osm"
 	for name, args := range map[string][]string{
-		"no --osm":      {"init"},
-		"missing file":  {"init", "--osm", filepath.Join(dir, "nowhere.osm"), "--out", filepath.Join(dir, "a.yaml")},
-		"garbage":       {"init", "--osm", garbage, "--out", filepath.Join(dir, "b.yaml")},
-		"bad time zone": {"init", "--osm", osmDir + "copenhagen_osterbro_trianglen_1km2.osm", "--out", filepath.Join(dir, "c.yaml"), "--timezone", "Mars/Olympus"},
-		"extra arg":     {"init", "x", "--osm", garbage},
+		"no --osm":         {"init"},
+		"existing out":     {"init", "--osm", trianglen, "--out", existing},
+		"missing profiles": {"init", "--osm", trianglen, "--out", filepath.Join(dir, "d.yaml"), "--profiles", filepath.Join(dir, "none.csv")},
+		"negative length":  {"init", "--osm", trianglen, "--out", filepath.Join(dir, "e.yaml"), "--duration", "-1h"},
+		"bad start":        {"init", "--osm", trianglen, "--out", filepath.Join(dir, "e.yaml"), "--start", "yesterday"},
+		"missing file":     {"init", "--osm", filepath.Join(dir, "nowhere.osm"), "--out", filepath.Join(dir, "a.yaml")},
+		"garbage":          {"init", "--osm", garbage, "--out", filepath.Join(dir, "b.yaml")},
+		"bad time zone":    {"init", "--osm", osmDir + "copenhagen_osterbro_trianglen_1km2.osm", "--out", filepath.Join(dir, "c.yaml"), "--timezone", "Mars/Olympus"},
+		"extra arg":        {"init", "x", "--osm", garbage},
 	} {
 		if out, errOut, code := twin(t, nil, args...); code != 2 {
 			t.Errorf("%s: exit %d, want 2\n%s%s", name, code, out, errOut)
 		}
 	}
-	if _, err := os.Stat(filepath.Join(dir, "c.yaml")); err == nil {
-		t.Errorf("an invalid scenario was written")
+	for _, f := range []string{"c.yaml", "d.yaml", "e.yaml"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err == nil {
+			t.Errorf("an invalid scenario was written: %s", f)
+		}
+	}
+	if b, err := os.ReadFile(existing); err != nil || string(b) != "name: edited by hand\n" {
+		t.Errorf("an existing scenario was replaced: %q, %v", b, err)
 	}
 }

@@ -62,6 +62,9 @@ func TestExitCodes(t *testing.T) {
 		{"negative until", []string{"run", noCity, "--until", "-1h"}, 2, "--until -1h"},
 		{"until past the end", []string{"run", noCity, "--until", "3h"}, 2, "within the scenario's duration"},
 		{"missing required flag", []string{"synth"}, 2, `"out" not set`},
+		{"empty policy", []string{"waste", "experiment", "--scenario", noCity, "--policies", "fixed,"}, 2, "an empty policy name"},
+		{"policy twice", []string{"waste", "experiment", "--scenario", noCity, "--policies", "fixed,fixed"}, 2, "fixed given twice"},
+		{"no jobs", []string{"sweep", noCity, "--jobs", "0", "--out", dir}, 2, "--jobs 0"},
 		{"garbage osm", []string{"import", "osm", garbage, "--out", dir}, 2, "garbage.osm"},
 	}
 	for _, c := range cases {

@@ -43,6 +43,9 @@ on the sharding.`,
   twin sweep scenarios/osterbro.yaml --seeds 1..20 --shard 3/4 --out results/shard3`,
 		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if jobs < 1 {
+				return usageError(fmt.Errorf("--jobs %d: want at least 1", jobs))
+			}
 			seedList, err := scenarios.ParseSeeds(seeds)
 			if err != nil {
 				return usageError(err)

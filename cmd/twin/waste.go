@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -158,9 +159,18 @@ bins, rates and sensors (common random numbers).`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var ps []waste.Policy
 			for _, name := range strings.Split(policies, ",") {
-				p, err := waste.ParsePolicy(strings.TrimSpace(name))
+				// ParsePolicy takes "" for the default: here an empty
+				// name is a stray comma, and a policy given twice is a slip.
+				name = strings.TrimSpace(name)
+				if name == "" {
+					return usageError(fmt.Errorf("--policies %q: an empty policy name", policies))
+				}
+				p, err := waste.ParsePolicy(name)
 				if err != nil {
-					return usageError(err)
+					return usageError(fmt.Errorf("--policies: %w", err))
+				}
+				if slices.Contains(ps, p) {
+					return usageError(fmt.Errorf("--policies %q: %s given twice", policies, name))
 				}
 				ps = append(ps, p)
 			}

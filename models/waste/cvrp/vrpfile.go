@@ -348,6 +348,11 @@ func (p *vrpReader) finish() error {
 		}
 	}
 	if !f.haveDepot {
+		if p.section == "DEPOT_SECTION" {
+			// The section was opened and never given a depot or its -1:
+			// the file was cut short.
+			return fail("DEPOT_SECTION", "no depot before the end of the file")
+		}
 		f.Depot = 0 // TSPLIB default: the first node
 	}
 	if f.WeightType == "EXPLICIT" {

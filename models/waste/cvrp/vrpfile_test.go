@@ -128,6 +128,7 @@ func TestReadErrors(t *testing.T) {
 		{"too many weights", tinyHeader + "EDGE_WEIGHT_FORMAT : UPPER_ROW\nEDGE_WEIGHT_SECTION\n1 2 3 4 5 6 7\n", "line 8: EDGE_WEIGHT_SECTION"},
 		{"few weights", tinyHeader + "EDGE_WEIGHT_FORMAT : UPPER_ROW\nEDGE_WEIGHT_SECTION\n1 2 3\n" + tinyTail, "EDGE_WEIGHT_SECTION: 3 weights"},
 		{"missing demand", "DIMENSION : 2\nCAPACITY : 5\nEDGE_WEIGHT_TYPE : EUC_2D\nNODE_COORD_SECTION\n1 0 0\n2 1 1\n", "DEMAND_SECTION: missing"},
+		{"cut after DEPOT_SECTION", "DIMENSION : 2\nCAPACITY : 5\nEDGE_WEIGHT_TYPE : EUC_2D\nNODE_COORD_SECTION\n1 0 0\n2 1 1\nDEMAND_SECTION\n1 0\n2 1\nDEPOT_SECTION\n", "DEPOT_SECTION: no depot before the end"},
 		{"two depots", "DIMENSION : 3\nDEPOT_SECTION\n1\n2\n", "line 4: DEPOT_SECTION: more than one depot"},
 		{"type", "TYPE : TSP\n", "line 1: TYPE"},
 		{"section first", "NODE_COORD_SECTION\n", "line 1: NODE_COORD_SECTION: section before DIMENSION"},
