@@ -33,7 +33,10 @@ radial feeders only) or dc (DC power flow, as rundcpf). It writes
 DIR/bus.<ext> (bus_id, type, vm_pu, va_deg), DIR/branch.<ext> (idx, from, to,
 status, pf_mw, qf_mvar, pt_mw, qt_mvar, ploss_mw, qloss_mvar) and
 DIR/summary.json. A power flow that does not converge writes its last
-iterate with "converged": false and exits with code 1.`,
+iterate with "converged": false and exits with code 1. A case without
+mpc.gen or mpc.branch, without a reference bus, or with buses (other than
+type 4, NONE) that no in-service branch joins to the reference bus is
+invalid input: exit code 2, naming the file and the buses.`,
 		Example: `  twin grid powerflow case33bw.m --out out/case33bw
   twin grid powerflow case118.m --out out/dc --method dc --format parquet`,
 		Args: exactArgs(1),
@@ -50,6 +53,9 @@ iterate with "converged": false and exits with code 1.`,
 				return inputError(err)
 			}
 			res, solveErr := solveGrid(c, method, grid.Options{FlatStart: flat, EnforceQLimits: qlim})
+			if solveErr != nil && !errors.Is(solveErr, errBadMethod) {
+				solveErr = fmt.Errorf("%s: %w", args[0], solveErr) // a failed solve names the file
+			}
 			if res == nil {
 				if errors.Is(solveErr, errBadMethod) || errors.Is(solveErr, grid.ErrNotRadial) || errors.Is(solveErr, grid.ErrNoSlack) {
 					return usageError(solveErr)

@@ -38,7 +38,10 @@ EPANET reports them:
 status is OPEN or CLOSED; headloss is the total across the link, negative
 for pumps (their head gain). --duration overrides the file's duration: a Go
 duration (24h, 90m) or a number of seconds; 0 gives the snapshot at t = 0.
-Warnings (unbalanced system, negative pressures) are printed on stderr.`,
+Warnings (unbalanced system, negative pressures) are printed on stderr.
+A network without a tank or reservoir, or with junctions that no chain of
+links joins to one (EPANET errors 223, 224, 233), is invalid input: exit
+code 2, naming the file and the junctions.`,
 		Example: `  twin water simulate Net1.inp --out out/net1
   twin water simulate L-TOWN.inp --out out/ltown --format parquet --duration 24h
   twin water simulate c-town.inp --out out/ctown0 --duration 0`,

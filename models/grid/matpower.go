@@ -17,14 +17,14 @@ var ErrCase = errors.New("grid: invalid case")
 const maxCaseBytes = 256 << 20
 
 // ReadCaseFile reads a MATPOWER version 2 case file. The case is named
-// after the file.
+// after the file; errors name the path as given.
 func ReadCaseFile(path string) (*Case, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	c, err := ReadCase(f, filepath.Base(path))
+	c, err := ReadCase(f, path)
 	if err != nil {
 		return nil, err
 	}
@@ -82,7 +82,29 @@ func parseCase(src string) (*Case, error) {
 	if c.Branches, err = readBranches(p); err != nil {
 		return nil, err
 	}
-	return c, checkReferences(c, p)
+	if err := checkReferences(c, p); err != nil {
+		return nil, err
+	}
+	if err := requireMatrices(p); err != nil {
+		return nil, err
+	}
+	return c, checkTopology(c)
+}
+
+// requireMatrices reports the data matrices a case lacks: MATPOWER's
+// loadcase needs mpc.gen and mpc.branch beside mpc.baseMVA and mpc.bus
+// (often a file cut short).
+func requireMatrices(p *parser) error {
+	var missing []string
+	for _, field := range []string{"gen", "branch"} {
+		if _, ok := p.fields[field]; !ok {
+			missing = append(missing, "mpc."+field)
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	return fmt.Errorf("%s: %w (a case needs mpc.baseMVA, mpc.bus, mpc.gen and mpc.branch)", strings.Join(missing, " and "), errNoData)
 }
 
 // matrixRows returns the rows of field with at least minCols columns.

@@ -78,6 +78,20 @@ func TestReadCaseErrors(t *testing.T) {
 		{"duplicate bus", strings.Replace(base, "\t2 1 10", "\t1 1 10", 1), "line 5: mpc.bus row 2: bus 1 already defined"},
 		{"undefined name", base + "x = y + 1;\n", "line 7: undefined name \"y\""},
 		{"zero impedance", base + gen + "mpc.branch = [\n\t1 2 0 0 0 0 0 0 0 0 1;\n];\n", "zero impedance"},
+		// A file cut short: the missing matrices are named.
+		{"no gen, no branch", base, "mpc.gen and mpc.branch: missing"},
+		{"no branch", base + gen, "mpc.branch: missing"},
+		{"no gen", base + branch, "mpc.gen: missing"},
+		// Islands and isolated buses are caught when the case is read.
+		{"no reference", base + "mpc.gen = [\n\t1 0 0 300 -300 1 100 0 250 10;\n];\n" + branch, "no reference bus"},
+		{"isolated bus", base + gen + "mpc.branch = [\n\t1 2 0.01 0.1 0 0 0 0 0 0 0;\n];\n",
+			"bus 2 is isolated: no in-service branch joins it to the reference bus 1"},
+		{"isolated unloaded bus", strings.Replace(base, "];", "\t3 1 0 0 0 0 1 1 0 345 1 1.1 0.9;\n];", 1) + gen + branch,
+			"bus 3 is isolated"},
+		{"island", strings.Replace(base, "];", "\t3 1 5 1 0 0 1 1 0 345 1 1.1 0.9;\n\t4 2 5 1 0 0 1 1 0 345 1 1.1 0.9;\n];", 1) +
+			"mpc.gen = [\n\t1 0 0 300 -300 1 100 1 250 10;\n\t4 5 0 300 -300 1 100 1 250 10;\n];\n" +
+			"mpc.branch = [\n\t1 2 0.01 0.1 0 0 0 0 0 0 1;\n\t3 4 0.01 0.1 0 0 0 0 0 0 1;\n];\n",
+			"buses 3, 4 form an island that no in-service branch joins to the reference bus 1"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -92,6 +106,36 @@ func TestReadCaseErrors(t *testing.T) {
 	}
 }
 
+// TestReadCaseIsolatedTypeNone: a bus of type 4 (NONE) is left out, as in
+// MATPOWER's ext2int, and is no island.
+func TestReadCaseIsolatedTypeNone(t *testing.T) {
+	src := "mpc.baseMVA = 100;\nmpc.bus = [\n\t1 3 0 0 0 0 1 1 0 345 1 1.1 0.9;\n\t2 1 10 5 0 0 1 1 0 345 1 1.1 0.9;\n\t3 4 0 0 0 0 1 1 0 345 1 1.1 0.9;\n];\n" +
+		"mpc.gen = [\n\t1 0 0 300 -300 1 100 1 250 10;\n];\nmpc.branch = [\n\t1 2 0.01 0.1 0 0 0 0 0 0 1;\n];\n"
+	if _, err := ReadCase(strings.NewReader(src), "x.m"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestReadCaseFileNamesFile: errors name the file as given, not the case,
+// and the matrices a file cut short lacks (here case9.m cut before its
+// generator data).
+func TestReadCaseFileNamesFile(t *testing.T) {
+	b, err := os.ReadFile("testdata/case9.m")
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "t1200.m")
+	cut := strings.Index(string(b), "%% generator data")
+	if err := os.WriteFile(path, b[:cut], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err = ReadCaseFile(path)
+	want := path + ": grid: invalid case: mpc.gen and mpc.branch: missing"
+	if !errors.Is(err, ErrCase) || !strings.HasPrefix(err.Error(), want) {
+		t.Fatalf("error %v, want %q...", err, want)
+	}
+}
+
 func TestReadCaseSyntax(t *testing.T) {
 	src := `function mpc = t
 mpc.version = '2';
@@ -102,7 +146,7 @@ mpc.bus = [ 1, 3, 0, 0, 0, 0, 1, 1.0, 0, 345, 1, 1.1, 0.9
 	  5 0 0 1 1 0 345 1 1.1 0.9;
 ];
 mpc.gen = [1 0 0 Inf -Inf 1.02 100 1 250 10];
-mpc.branch = [1 2 .01 0.1 0 0 0 0 0.98 -3 1; 2 3 0.01 0.1 0 0 0 0 0 0 0];
+mpc.branch = [1 2 .01 0.1 0 0 0 0 0.98 -3 1; 2 3 0.01 0.1 0 0 0 0 0 0 0; 1 3 0.01 0.1 0 0 0 0 0 0 1];
 mpc.gencost = [2 0 0 3 0.1 2 3];
 mpc.bus_name = { 'a'; 'b'; 'c' };
 X = 2^-1 * (3 - 1);
@@ -112,7 +156,7 @@ mpc.bus(2, 4) = mpc.bus(2, 4) * X;
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.BaseMVA != 100 || len(c.Buses) != 3 || len(c.Gens) != 1 || len(c.Branches) != 2 {
+	if c.BaseMVA != 100 || len(c.Buses) != 3 || len(c.Gens) != 1 || len(c.Branches) != 3 {
 		t.Fatalf("case %+v", c)
 	}
 	if b := c.Buses[1]; b.Pd != 15 || b.Qd != -5 {

@@ -81,6 +81,25 @@ func (n *Network) compileGens() {
 }
 
 func (n *Network) compileBusTypes() error {
+	n.chooseBusTypes()
+	if n.ref < 0 {
+		return fmt.Errorf("%s: %w", n.Case.Name, ErrNoSlack)
+	}
+	n.pv, n.pq = n.pv[:0], n.pq[:0]
+	for i, t := range n.busType {
+		switch t {
+		case PV:
+			n.pv = append(n.pv, i)
+		case PQ:
+			n.pq = append(n.pq, i)
+		}
+	}
+	return nil
+}
+
+// chooseBusTypes sets the effective bus types and the reference bus by
+// MATPOWER's bustypes rules (n.ref < 0 when no bus can be the reference).
+func (n *Network) chooseBusTypes() {
 	c := n.Case
 	hasGen := make([]bool, len(c.Buses))
 	for k, on := range n.genOn {
@@ -112,19 +131,6 @@ func (n *Network) compileBusTypes() error {
 			}
 		}
 	}
-	if n.ref < 0 {
-		return fmt.Errorf("%s: %w", c.Name, ErrNoSlack)
-	}
-	n.pv, n.pq = n.pv[:0], n.pq[:0]
-	for i, t := range n.busType {
-		switch t {
-		case PV:
-			n.pv = append(n.pv, i)
-		case PQ:
-			n.pq = append(n.pq, i)
-		}
-	}
-	return nil
 }
 
 // compileBranches computes the π-model admittances of each branch

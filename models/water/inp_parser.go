@@ -106,6 +106,9 @@ func (p *parser) build(lines map[string][]inpLine) (*Network, error) {
 	if len(p.net.Nodes) == 0 {
 		return nil, &InputError{Err: errors.New("network has no nodes")}
 	}
+	if err := p.checkTopology(); err != nil {
+		return nil, &InputError{Err: err}
+	}
 	if err := p.finish(); err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package water
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -75,6 +76,16 @@ func TestParseErrors(t *testing.T) {
 		{"duplicate", "[JUNCTIONS]\nJ1 0\nJ1 0\n", "line 3: [JUNCTIONS]: duplicate"},
 		{"bad time", "[JUNCTIONS]\nJ1 0\n[TIMES]\nDURATION x\n", "line 4: [TIMES]"},
 		{"empty", "", "no nodes"},
+		// EPANET 2.2's input checks (errors 223, 224, 233) and junctions cut
+		// off from every fixed head, which EPANET meets at the first solve.
+		{"no junctions", "[RESERVOIRS]\nR 10\n", "no junctions (EPANET error 223"},
+		{"no fixed head", "[JUNCTIONS]\nJ1 0\nJ2 0 5\n[PIPES]\nP1 J1 J2 100 10 100\n", "the network has no tank or reservoir (no fixed head"},
+		{"unlinked junction", "[JUNCTIONS]\nJ1 0\nJ2 0\n[RESERVOIRS]\nR 10\n[PIPES]\nP1 R J1 100 10 100\n",
+			`junction "J2" is not connected to any link (EPANET error 233)`},
+		{"island", "[JUNCTIONS]\nJ1 0\nJ2 0\nJ3 0\n[RESERVOIRS]\nR 10\n[PIPES]\nP1 R J1 100 10 100\nP2 J2 J3 100 10 100\n",
+			`junctions "J2", "J3" are not connected to any tank or reservoir through links`},
+		{"many unlinked", "[JUNCTIONS]\n" + unlinkedJunctions(12) + "[RESERVOIRS]\nR 10\n[PIPES]\nP R A0 1 1 100\n",
+			`junctions "A1", "A2", "A3", "A4", "A5", "A6", "A7", "A8", "A9", "A10" and 1 more are not connected to any link`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -83,6 +94,34 @@ func TestParseErrors(t *testing.T) {
 				t.Fatalf("err = %v, want it to contain %q", err, c.want)
 			}
 		})
+	}
+}
+
+// unlinkedJunctions lists junctions A0 ... A(n-1) for [JUNCTIONS].
+func unlinkedJunctions(n int) string {
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, "A%d 0\n", i)
+	}
+	return b.String()
+}
+
+// TestLoadNamesFileWithoutFixedHead: the first 300 bytes of Net1.inp hold
+// two junctions and nothing else. Loading them is an input error naming the
+// file, not a solver failure later.
+func TestLoadNamesFileWithoutFixedHead(t *testing.T) {
+	b, err := os.ReadFile("testdata/Net1.inp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "trunc.inp")
+	if err := os.WriteFile(path, b[:300], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err = Load(path)
+	want := path + ": the network has no tank or reservoir (no fixed head"
+	if !errors.Is(err, ErrInput) || !strings.HasPrefix(err.Error(), want) {
+		t.Fatalf("err = %v, want %q... wrapping ErrInput", err, want)
 	}
 }
 

@@ -12,6 +12,8 @@ import (
 
 // template gives the reader's defaults for an LPS, Hazen-Williams network
 // over one day in hourly steps; its Options are the synthesized network's.
+// Its one junction hangs on a reservoir, as the reader wants every
+// junction joined to a fixed head.
 const template = `[OPTIONS]
 UNITS LPS
 HEADLOSS H-W
@@ -22,6 +24,10 @@ PATTERN TIMESTEP 1:00
 REPORT TIMESTEP 1:00
 [JUNCTIONS]
 J 0
+[RESERVOIRS]
+R 10
+[PIPES]
+P R J 100 100 100
 `
 
 // design is the network being sized: the mains, their demand and source,
