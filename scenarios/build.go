@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -72,6 +73,11 @@ func Build(sc *Scenario) (*Env, []engine.Model, error) {
 		}
 		m, err := builders[name](env, "models."+name, node)
 		if err != nil {
+			if !errors.Is(err, ErrInvalid) {
+				// What a model refuses at build time is its input: the
+				// city, its files or its parameters (exit code 2).
+				err = env.Invalid("models."+name, "%v (city %s)", err, sc.City.OSM)
+			}
 			return nil, nil, err
 		}
 		models = append(models, m)

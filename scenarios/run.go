@@ -34,12 +34,7 @@ type Result struct {
 // Run builds and runs the scenario and writes its results.
 func Run(sc *Scenario, opt RunOptions) (*Result, error) {
 	wallStart := time.Now()
-	env, models, err := Build(sc)
-	if err != nil {
-		return nil, err
-	}
-	// Recorded feeds play deterministically beside the models (feeds.go).
-	_, feeds, err := buildFeeds(env, models, false)
+	env, models, feeds, err := build(sc)
 	if err != nil {
 		return nil, err
 	}
@@ -99,6 +94,28 @@ func Run(sc *Scenario, opt RunOptions) (*Result, error) {
 		return nil, err
 	}
 	return &Result{Dir: dir, Manifest: m, Tables: tables}, nil
+}
+
+// Check builds the scenario as Run does, the recorded feeds included
+// (their files read and matched to their entities), without running it:
+// what Check accepts, Run starts.
+func Check(sc *Scenario) (*Env, []engine.Model, error) {
+	env, models, _, err := build(sc)
+	return env, models, err
+}
+
+// build is Build, then the recorded feeds (feeds.go), which play
+// deterministically beside the models.
+func build(sc *Scenario) (*Env, []engine.Model, []engine.Model, error) {
+	env, models, err := Build(sc)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	_, feeds, err := buildFeeds(env, models, false)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return env, models, feeds, nil
 }
 
 // runTo runs the sim to end in slices, reporting progress between them.

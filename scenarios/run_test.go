@@ -92,3 +92,31 @@ func TestModelValueErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestCheckReadsFeeds: Check, what twin validate runs, refuses a replay
+// feed whose file is missing or whose header lacks a mapped column, as Run
+// would, where Build alone does not read feeds.
+func TestCheckReadsFeeds(t *testing.T) {
+	dir := t.TempDir()
+	wrong := filepath.Join(dir, "wrong.csv")
+	if err := os.WriteFile(wrong, []byte("foo,bar\n1,2\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for name, c := range map[string]struct{ file, want string }{
+		"missing file": {filepath.Join(dir, "none.csv"), "none.csv: no such file"},
+		"wrong header": {wrong, `header lacks "updatetime"`},
+	} {
+		t.Run(name, func(t *testing.T) {
+			sc, err := Load(smallFeedScenario(t, strings.Replace(garagesFeed, "DATA/aarhus_parking.csv", c.file, 1)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, _, err := Build(sc); err != nil {
+				t.Fatalf("Build: %v", err)
+			}
+			if _, _, err := Check(sc); !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("Check: %v, want ErrInvalid containing %q", err, c.want)
+			}
+		})
+	}
+}

@@ -255,7 +255,10 @@ func Merge(dirs []string) ([]MergedRow, error) {
 	var runIDs []string
 	runDir := map[string]string{}
 	for _, d := range dirs {
-		entries, _ := os.ReadDir(filepath.Join(d, "runs"))
+		entries, err := os.ReadDir(filepath.Join(d, "runs"))
+		if err != nil {
+			return nil, fmt.Errorf("%w: merge: %s is not a sweep folder (no runs/ in it): %v", ErrInvalid, d, err)
+		}
 		for _, e := range entries {
 			if !seen[e.Name()] {
 				seen[e.Name()] = true

@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -18,6 +19,7 @@ import (
 
 	"citytwin/engine/feed"
 	"citytwin/engine/feed/mqtt"
+	"citytwin/engine/record"
 	"citytwin/scenarios"
 )
 
@@ -174,6 +176,11 @@ func (fl liveFlags) options(sc *scenarios.Scenario) (scenarios.LiveOptions, erro
 	if fl.speed <= 0 {
 		return opt, usageError(fmt.Errorf("--speed %v: want a positive factor", fl.speed))
 	}
+	if fl.format != "" {
+		if _, err := record.ParseFormat(fl.format); err != nil {
+			return opt, usageError(fmt.Errorf("--format: %w", err))
+		}
+	}
 	for _, d := range []struct {
 		name, val string
 		dst       *time.Duration
@@ -206,6 +213,19 @@ func (fl liveFlags) options(sc *scenarios.Scenario) (scenarios.LiveOptions, erro
 // $TWIN_MQTT_PASSWORD.
 func (fl liveFlags) mqttConfig() (mqtt.Config, error) {
 	cfg := mqtt.Config{Broker: fl.broker, Username: fl.username, Password: os.Getenv("TWIN_MQTT_PASSWORD")}
+	if fl.broker != "" {
+		// The schemes the MQTT client dials; anything else would only
+		// fail after the connect timeout.
+		u, err := url.Parse(fl.broker)
+		if err != nil || u.Host == "" {
+			return cfg, usageError(fmt.Errorf("--broker %q: want a URL like tcp://host:1883", fl.broker))
+		}
+		switch u.Scheme {
+		case "tcp", "mqtt", "ssl", "tls", "mqtts", "tcps", "ws", "wss":
+		default:
+			return cfg, usageError(fmt.Errorf("--broker %q: scheme %q: want tcp, mqtt, ssl, tls, mqtts, tcps, ws or wss", fl.broker, u.Scheme))
+		}
+	}
 	if fl.ca == "" && fl.cert == "" && fl.key == "" {
 		return cfg, nil
 	}

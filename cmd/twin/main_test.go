@@ -65,6 +65,9 @@ func TestExitCodes(t *testing.T) {
 		{"empty policy", []string{"waste", "experiment", "--scenario", noCity, "--policies", "fixed,"}, 2, "an empty policy name"},
 		{"policy twice", []string{"waste", "experiment", "--scenario", noCity, "--policies", "fixed,fixed"}, 2, "fixed given twice"},
 		{"no jobs", []string{"sweep", noCity, "--jobs", "0", "--out", dir}, 2, "--jobs 0"},
+		{"merge no sweep", []string{"merge", filepath.Join(dir, "nope"), "--out", filepath.Join(dir, "merged")}, 2, "nope is not a sweep folder"},
+		{"live unknown scheme", []string{"live", noCity, "--broker", "foo://x:1", "--out", filepath.Join(dir, "live")}, 2, `scheme "foo"`},
+		{"live bad format", []string{"live", noCity, "--format", "xml", "--out", filepath.Join(dir, "live")}, 2, "--format"},
 		{"garbage osm", []string{"import", "osm", garbage, "--out", dir}, 2, "garbage.osm"},
 	}
 	for _, c := range cases {

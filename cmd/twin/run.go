@@ -113,7 +113,7 @@ file:line:column and the key, and the exit code is 2.`,
 			if err != nil {
 				return inputError(err)
 			}
-			env, models, err := scenarios.Build(sc)
+			env, models, err := scenarios.Check(sc)
 			if err != nil {
 				return inputError(err)
 			}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"strconv"
@@ -104,6 +105,9 @@ func writeMerged(cmd *cobra.Command, dirs []string, out string) error {
 	if err != nil {
 		return err
 	}
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return err
+	}
 	path, err := record.WriteTable(out, scenarios.MergedTable(rows), record.FormatCSV)
 	if err != nil {
 		return err
@@ -128,10 +132,13 @@ func newMergeCmd() *cobra.Command {
 			if out == "" {
 				return usageError(fmt.Errorf("--out is required"))
 			}
-			if err := os.MkdirAll(out, 0o755); err != nil {
+			if err := writeMerged(cmd, args, out); err != nil {
+				if errors.Is(err, scenarios.ErrInvalid) {
+					return inputError(err)
+				}
 				return err
 			}
-			return writeMerged(cmd, args, out)
+			return nil
 		},
 	}
 	cmd.Flags().StringVar(&out, "out", "", "folder for merged.csv")

@@ -4,13 +4,17 @@
 // format and scale is data.
 //
 // Bad rows are never fatal: each is counted by kind (BadRows) and the first
-// few are kept with file and line for the report.
+// few are kept with file and line for the report. A CSV header without a
+// column the mapping names is an error, not a bad row: every row would be
+// set aside, so the file or the mapping is wrong.
 package replay
 
 import (
 	"errors"
 	"fmt"
 	"math"
+	"strconv"
+	"strings"
 	"time"
 	_ "time/tzdata" // zones must resolve on machines without /usr/share/zoneinfo
 )
@@ -93,6 +97,31 @@ type Condition struct {
 type timeParser struct {
 	layout string
 	loc    *time.Location
+}
+
+// columns lists every column the mapping reads, in mapping order.
+func (m *Mapping) columns() []string {
+	cols := []string{m.Time.Column}
+	if m.Time.Clock != "" {
+		cols = append(cols, m.Time.Clock)
+	}
+	cols = append(cols, m.Sensor...)
+	cols = append(cols, m.Entity.Column...)
+	for _, v := range m.Values {
+		cols = append(cols, v.Column)
+	}
+	for _, w := range m.Where {
+		cols = append(cols, w.Column)
+	}
+	return cols
+}
+
+func quoteAll(s []string) []string {
+	q := make([]string, len(s))
+	for i, v := range s {
+		q[i] = strconv.Quote(strings.TrimSpace(v))
+	}
+	return q
 }
 
 func (m *Mapping) validate() error {

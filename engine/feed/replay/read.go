@@ -212,6 +212,18 @@ func (c *converter) readCSV(r io.Reader) error {
 			cols[h] = i
 		}
 	}
+	var missing []string
+	for _, col := range c.m.columns() {
+		if _, ok := cols[col]; !ok && !slices.Contains(missing, col) {
+			missing = append(missing, col)
+		}
+	}
+	if len(missing) > 0 {
+		// Every row would be set aside: a wrong file or mapping, not
+		// dirty data.
+		return fmt.Errorf("replay: %s:1: header lacks %s, which the mapping reads (it has %s)",
+			c.file, strings.Join(quoteAll(missing), ", "), strings.Join(quoteAll(head), ", "))
+	}
 	cr2 := csvRow{cols: cols}
 	for {
 		rec, err := cr.Read()

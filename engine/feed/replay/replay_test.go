@@ -203,6 +203,23 @@ func TestMappingErrors(t *testing.T) {
 	}
 }
 
+// TestHeaderLacksColumn: a CSV whose header lacks a column the mapping
+// reads is refused with the file, the missing columns and the header,
+// not read as a file of bad rows.
+func TestHeaderLacksColumn(t *testing.T) {
+	m := Mapping{Name: "x", File: "f.csv", Time: TimeColumn{Column: "t"}, Sensor: []string{"s"},
+		Entity: EntityMap{Model: "m"}, Values: []ValueMap{{Column: "v", Quantity: "flow"}, {Column: "w", Quantity: "flow"}},
+		Where: []Condition{{Column: "kind", Equals: "a"}}}
+	_, err := Read(m, strings.NewReader("t,s,v\n0,a,1\n"), "f.csv", time.Time{})
+	want := `f.csv:1: header lacks "w", "kind", which the mapping reads (it has "t", "s", "v")`
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("error %v, want one containing %s", err, want)
+	}
+	if _, err := Read(m, strings.NewReader("t,s,v,w,kind\n0,a,1,2,a\n"), "f.csv", time.Time{}); err != nil {
+		t.Fatalf("complete header: %v", err)
+	}
+}
+
 // garages is a stand-in parking model: it keeps each garage's occupancy
 // as assimilated, and logs (time, garage, value).
 type garages struct {
