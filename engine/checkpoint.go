@@ -32,6 +32,9 @@ type kernelState struct {
 	// not implement Stater); such a checkpoint is restored by running the
 	// same scenario and seed again up to Now (see CheckpointInfo).
 	Replay []string
+	// Label is the Sim's label (SetLabel) when the checkpoint was written;
+	// checkpoints older than it read as "".
+	Label string
 }
 
 type savedEvent struct {
@@ -50,7 +53,7 @@ type savedStream struct {
 // bit: same events, same draws, same digest.
 func (s *Sim) Checkpoint(w io.Writer) error {
 	ks := kernelState{Seed: s.seed, Now: s.now, Seq: s.seq[:], Digest: s.digest, Count: s.count,
-		Periodic: s.periodic}
+		Periodic: s.periodic, Label: s.label}
 	for _, ev := range s.queue.events() {
 		ks.Events = append(ks.Events, savedEvent{Event: ev, Periodic: ev.periodic})
 	}
@@ -101,6 +104,7 @@ type CheckpointInfo struct {
 	// rebuilt by running the same scenario and seed from the start to Now
 	// (deterministic, so the state is the same), and the digest proves it.
 	Replay []string
+	Label  string // the writer's Sim label ("" when it had none)
 }
 
 // ReadCheckpointInfo reads the header of a checkpoint.
@@ -109,7 +113,7 @@ func ReadCheckpointInfo(r io.Reader) (CheckpointInfo, error) {
 	if err != nil {
 		return CheckpointInfo{}, err
 	}
-	return CheckpointInfo{Seed: ks.Seed, Now: ks.Now, Events: ks.Count, Digest: ks.Digest.String(), Models: ks.Models, Replay: ks.Replay}, nil
+	return CheckpointInfo{Seed: ks.Seed, Now: ks.Now, Events: ks.Count, Digest: ks.Digest.String(), Models: ks.Models, Replay: ks.Replay, Label: ks.Label}, nil
 }
 
 func readKernel(br *bufio.Reader) (*kernelState, error) {

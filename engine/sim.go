@@ -57,6 +57,7 @@ type periodicTask struct {
 // periodic processes and the event-log digest.
 type Sim struct {
 	seed     uint64
+	label    string // written into checkpoints; see SetLabel
 	now      Time
 	models   []Model
 	byName   map[string]ModelID
@@ -111,6 +112,11 @@ func (s *Sim) Now() Time { return s.now }
 
 // Seed is the master seed.
 func (s *Sim) Seed() uint64 { return s.seed }
+
+// SetLabel names what runs (the scenario's hash, say); checkpoints carry
+// the label, so that a restore can check it resumes the run it came from.
+// The label is not part of the event-log digest.
+func (s *Sim) SetLabel(label string) { s.label = label }
 
 // Pending is the number of events in the queue.
 func (s *Sim) Pending() int { return s.queue.Len() }

@@ -147,6 +147,7 @@ func newMirror(sc *Scenario, opt LiveOptions) (*mirror, error) {
 		return nil, err
 	}
 	sim := engine.New(sc.Seed)
+	sim.SetLabel(checkpointLabel(sc))
 	for _, m := range models {
 		sim.Add(m)
 	}
@@ -431,6 +432,7 @@ func restoreFork(sc *Scenario, checkpoint []byte) (*engine.Sim, *Env, []engine.M
 		return nil, nil, nil, err
 	}
 	sim := engine.New(sc.Seed)
+	sim.SetLabel(checkpointLabel(sc))
 	for _, m := range models {
 		sim.Add(m)
 	}

@@ -44,6 +44,7 @@ func Run(sc *Scenario, opt RunOptions) (*Result, error) {
 		seed = *opt.Seed
 	}
 	sim := engine.New(seed)
+	sim.SetLabel(checkpointLabel(sc))
 	names := make([]string, len(models))
 	for i, m := range models {
 		sim.Add(m)
@@ -53,7 +54,7 @@ func Run(sc *Scenario, opt RunOptions) (*Result, error) {
 		return nil, err
 	}
 	if opt.Restore != "" {
-		if err := restore(sim, opt.Restore); err != nil {
+		if err := restore(sim, opt.Restore, checkpointLabel(sc)); err != nil {
 			return nil, err
 		}
 	}
@@ -118,6 +119,12 @@ func build(sc *Scenario) (*Env, []engine.Model, []engine.Model, error) {
 	return env, models, feeds, nil
 }
 
+// checkpointLabel names sc in the checkpoints its runs write: its name and
+// the hash of what runs (the file merged with its base).
+func checkpointLabel(sc *Scenario) string {
+	return sc.Name + " sha256:" + sc.SHA256[:min(12, len(sc.SHA256))]
+}
+
 // runTo runs the sim to end in slices, reporting progress between them.
 func runTo(sim *engine.Sim, end engine.Time, progress func(now, end engine.Time)) error {
 	slice := max(end/200, engine.Second)
@@ -138,7 +145,13 @@ func runTo(sim *engine.Sim, end engine.Time, progress func(now, end engine.Time)
 // rebuilt by replay: the run, being deterministic, is run again from the
 // start to the checkpoint's time, and the event-log digest there must
 // equal the checkpoint's, which proves the state is the same.
-func restore(sim *engine.Sim, path string) error {
+//
+// A checkpoint names the scenario it was written by (its label): one of
+// another scenario, even a variant of this one, is refused, since the
+// state it holds would overwrite what the variant changes. (A what-if
+// from a moment of a run is twin live's fork, which applies the variant's
+// changes again after the restore.)
+func restore(sim *engine.Sim, path, label string) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return fmt.Errorf("%w: %v", engine.ErrCheckpoint, err)
@@ -147,6 +160,9 @@ func restore(sim *engine.Sim, path string) error {
 	info, err := engine.ReadCheckpointInfo(f)
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
+	}
+	if info.Label != "" && info.Label != label {
+		return fmt.Errorf("%w: %s: written by a run of another scenario (%s), not this one (%s)", engine.ErrCheckpoint, path, info.Label, label)
 	}
 	if len(info.Replay) == 0 {
 		if _, err := f.Seek(0, 0); err != nil {

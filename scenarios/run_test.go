@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"citytwin/engine"
 	"citytwin/engine/record"
 )
 
@@ -28,6 +29,22 @@ func TestRunFolderAndEnd(t *testing.T) {
 	}
 	if _, err := Run(sc, RunOptions{Out: t.TempDir(), Restore: cp, Until: 30 * time.Minute}); !errors.Is(err, ErrInvalid) {
 		t.Errorf("restored at 1 h to end at 30 min: %v, want ErrInvalid", err)
+	}
+	// The same models, another scenario: its checkpoint is not this run's.
+	data, err := os.ReadFile(sc.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := filepath.Join(t.TempDir(), "other.yaml")
+	if err := os.WriteFile(other, []byte(strings.Replace(string(data), "seed: 3", "seed: 4", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	osc, err := Load(other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Run(osc, RunOptions{Out: t.TempDir(), Restore: cp}); !errors.Is(err, engine.ErrCheckpoint) || !strings.Contains(err.Error(), "another scenario") {
+		t.Errorf("restored into another scenario: %v, want ErrCheckpoint", err)
 	}
 	if _, err := Run(sc, RunOptions{Out: t.TempDir(), Format: "xml", Until: time.Minute}); !errors.Is(err, ErrInvalid) {
 		t.Errorf("format xml: %v, want ErrInvalid", err)
