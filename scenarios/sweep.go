@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
@@ -141,10 +142,22 @@ func Sweep(base string, runs []SweepRun, opt SweepOptions) (SweepResult, error) 
 		}
 		todo = append(todo, r)
 	}
-	// Check every parameter point before running any.
+	// Check every parameter point before running any: decoded, and built
+	// (the model sections are read when the models are built) once per
+	// point, whatever its seeds.
+	checked := map[int]bool{}
 	for _, r := range todo {
-		if _, err := variantOf(base, data, r); err != nil {
+		sc, err := variantOf(base, data, r)
+		if err != nil {
 			return res, err
+		}
+		if checked[r.Point] {
+			continue
+		}
+		checked[r.Point] = true
+		if _, _, err := Check(sc); err != nil {
+			keys := slices.Sorted(maps.Keys(r.Params))
+			return res, setError(err, keys, r)
 		}
 	}
 	var mu sync.Mutex
@@ -218,7 +231,24 @@ func variantOf(base string, data []byte, r SweepRun) (*Scenario, error) {
 	if err != nil {
 		return nil, err
 	}
-	return Parse(base, out)
+	sc, err := Parse(base, out)
+	if err != nil {
+		return nil, setError(err, keys, r)
+	}
+	return sc, nil
+}
+
+// setError says which --set values an error of the scenario comes with:
+// its positions are in the scenario with those values set, not the file.
+func setError(err error, keys []string, r SweepRun) error {
+	if len(keys) == 0 {
+		return err
+	}
+	set := make([]string, len(keys))
+	for i, k := range keys {
+		set[i] = k + "=" + r.Params[k]
+	}
+	return fmt.Errorf("%w (with --set %s; positions are in the scenario with these values set)", err, strings.Join(set, " "))
 }
 
 func setPath(m yaml.MapSlice, path []string, v any) yaml.MapSlice {

@@ -68,6 +68,7 @@ func TestExitCodes(t *testing.T) {
 		{"merge no sweep", []string{"merge", filepath.Join(dir, "nope"), "--out", filepath.Join(dir, "merged")}, 2, "nope is not a sweep folder"},
 		{"live unknown scheme", []string{"live", noCity, "--broker", "foo://x:1", "--out", filepath.Join(dir, "live")}, 2, `scheme "foo"`},
 		{"live bad format", []string{"live", noCity, "--format", "xml", "--out", filepath.Join(dir, "live")}, 2, "--format"},
+		{"sweep bad value", []string{"sweep", "../../scenarios/osterbro.yaml", "--seeds", "1..2", "--set", "traffic.step=abc", "--out", filepath.Join(dir, "sweep")}, 2, "with --set models.traffic.step=abc"},
 		{"garbage osm", []string{"import", "osm", garbage, "--out", dir}, 2, "garbage.osm"},
 	}
 	for _, c := range cases {
