@@ -3,6 +3,7 @@ package city
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -99,7 +100,8 @@ func TestBadFilesNameFileAndPosition(t *testing.T) {
 		{"unclosed.osm", []byte("<osm><node id=\"1\" lat=\"55\" lon=\"12\"><tag k=\"a\" v=\"b\"/>"), "line 1"},
 		{"truncated.osm", []byte(smallOSM[:300]), "line"},
 		{"bad_attr.osm", []byte(`<osm><node id="1" lat="55.7" lon="12.5"/><node id="2" lat="north" lon="12"/></osm>`), "after node 1"},
-		{"truncated.osm.pbf", pbf[:len(pbf)/2], "byte"},
+		{"truncated.osm.pbf", pbf[:len(pbf)/2], fmt.Sprintf("byte %d", len(pbf)/2)},
+		{"binary_name.osm", []byte("<osm>\n<\x11P\x84 a>"), `of <"\x11P\x84"> without value`},
 		{"truncated.osm.gz", gz[:len(gz)/3], "after node"},
 		{"empty.osm", nil, "byte"},
 	} {

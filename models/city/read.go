@@ -134,7 +134,14 @@ func (raw *rawOSM) scanPBF(r io.Reader, cr *countingReader) (err error) {
 		last = raw.add(s.Object())
 	}
 	if err := s.Err(); err != nil {
-		return positionError(err, last, s.FullyScannedBytes())
+		// FullyScannedBytes is the end of the last whole block; before the
+		// first one (and for a file cut short) the bytes read so far say
+		// more.
+		offset := s.FullyScannedBytes()
+		if offset == 0 || errors.Is(err, io.ErrUnexpectedEOF) {
+			offset = cr.n
+		}
+		return positionError(err, last, offset)
 	}
 	return nil
 }

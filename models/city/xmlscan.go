@@ -137,7 +137,7 @@ func (s *fastXML) startElement() (name []byte, empty bool, err error) {
 			s.pos++
 		}
 		if s.pos >= len(s.buf) {
-			return nil, false, fmt.Errorf("truncated file: element <%s> not closed", name)
+			return nil, false, fmt.Errorf("truncated file: element <%s> not closed", shown(name))
 		}
 		switch c := s.buf[s.pos]; {
 		case c == '>':
@@ -145,7 +145,7 @@ func (s *fastXML) startElement() (name []byte, empty bool, err error) {
 			return name, false, nil
 		case c == '/':
 			if s.pos+1 >= len(s.buf) || s.buf[s.pos+1] != '>' {
-				return nil, false, fmt.Errorf("%w: '/' not followed by '>' in <%s>", errXML, name)
+				return nil, false, fmt.Errorf("%w: '/' not followed by '>' in <%s>", errXML, shown(name))
 			}
 			s.pos += 2
 			return name, true, nil
@@ -167,25 +167,25 @@ func (s *fastXML) attribute(elem []byte) error {
 		s.pos++
 	}
 	if s.pos+1 >= len(s.buf) || s.buf[s.pos] != '=' || len(key) == 0 {
-		return fmt.Errorf("%w: attribute %q of <%s> without value", errXML, key, elem)
+		return fmt.Errorf("%w: attribute %q of <%s> without value", errXML, clip(key), shown(elem))
 	}
 	s.pos++
 	for s.pos < len(s.buf) && isSpace(s.buf[s.pos]) {
 		s.pos++
 	}
 	if s.pos >= len(s.buf) || s.buf[s.pos] != '"' && s.buf[s.pos] != '\'' {
-		return fmt.Errorf("%w: attribute %q of <%s> not quoted", errXML, key, elem)
+		return fmt.Errorf("%w: attribute %q of <%s> not quoted", errXML, clip(key), shown(elem))
 	}
 	q := s.buf[s.pos]
 	s.pos++
 	end := bytes.IndexByte(s.buf[s.pos:], q)
 	if end < 0 {
-		return fmt.Errorf("truncated file: attribute %q of <%s> not closed", key, elem)
+		return fmt.Errorf("truncated file: attribute %q of <%s> not closed", clip(key), shown(elem))
 	}
 	val := s.buf[s.pos : s.pos+end]
 	s.pos += end + 1
 	if bytes.IndexByte(val, '<') >= 0 {
-		return fmt.Errorf("%w: '<' in attribute %q of <%s>", errXML, key, elem)
+		return fmt.Errorf("%w: '<' in attribute %q of <%s>", errXML, clip(key), shown(elem))
 	}
 	s.attrs = append(s.attrs, xmlAttr{key, val})
 	return nil
@@ -359,4 +359,25 @@ func unescape(b []byte) string {
 		b = b[j+1:]
 	}
 	return string(out)
+}
+
+// clip cuts a name from the input to 40 bytes for an error message.
+func clip(b []byte) []byte {
+	if len(b) > 40 {
+		return b[:40]
+	}
+	return b
+}
+
+// shown is an element name from the input as an error message shows it:
+// as it is when it is plain text, else quoted with escapes (a garbage
+// file's "name" is binary), and at most 40 bytes.
+func shown(b []byte) string {
+	b = clip(b)
+	for _, c := range b {
+		if c < 0x21 || c > 0x7e {
+			return strconv.Quote(string(b))
+		}
+	}
+	return string(b)
 }
