@@ -37,8 +37,8 @@ iterate with "converged": false and exits with code 1. A case without
 mpc.gen or mpc.branch, without a reference bus, or with buses (other than
 type 4, NONE) that no in-service branch joins to the reference bus is
 invalid input: exit code 2, naming the file and the buses.`,
-		Example: `  twin grid powerflow case33bw.m --out out/case33bw
-  twin grid powerflow case118.m --out out/dc --method dc --format parquet`,
+		Example: `  twin grid powerflow models/grid/testdata/case33bw.m --out out/case33bw
+  twin grid powerflow models/grid/testdata/case118.m --out out/dc --method dc --format parquet`,
 		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f, err := record.ParseFormat(format)

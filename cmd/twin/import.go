@@ -42,7 +42,7 @@ geometry, and print a JSON summary on stdout.
 
 Data © OpenStreetMap contributors, ODbL 1.0: derived tables stay ODbL.`,
 		Example: `  twin import osm scenarios/data/osm/copenhagen_osterbro.osm.pbf --out /tmp/osterbro
-  twin import osm kongens_lyngby.osm.xml.gz --out lyngby --format parquet`,
+  twin import osm scenarios/data/osm/kongens_lyngby.osm.xml.gz --out lyngby --format parquet`,
 		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f, err := record.ParseFormat(format)

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/spf13/cobra"
+
 	"bytes"
 	"os"
 	"os/exec"
@@ -98,4 +100,40 @@ func TestHelpHasExamples(t *testing.T) {
 			t.Errorf("twin %s --help shows no example", cmd.Name())
 		}
 	}
+}
+
+// TestHelpExamplesNameShippedFiles: every repository path an example of
+// --help names (models/..., scenarios/..., bench/...) as an input exists,
+// so that the examples run as written from a clone.
+func TestHelpExamplesNameShippedFiles(t *testing.T) {
+	t.Parallel()
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		fields := strings.Fields(c.Example)
+		written := map[string]bool{}
+		for i, f := range fields {
+			if i > 0 {
+				switch fields[i-1] {
+				case "--out", "--checkpoint":
+					written[f] = true
+				case "--name": // twin init writes scenarios/NAME.yaml
+					written["scenarios/"+f+".yaml"] = true
+				}
+			}
+			if written[f] || strings.HasSuffix(f, ":") {
+				continue // written by the example, or prose
+			}
+			for _, dir := range []string{"models/", "scenarios/", "bench/"} {
+				if strings.HasPrefix(f, dir) {
+					if _, err := os.Stat(filepath.Join("..", "..", f)); err != nil {
+						t.Errorf("twin %s --help: example names %s: %v", c.CommandPath(), f, err)
+					}
+				}
+			}
+		}
+		for _, sub := range c.Commands() {
+			walk(sub)
+		}
+	}
+	walk(newRootCmd())
 }

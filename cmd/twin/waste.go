@@ -53,9 +53,9 @@ costs of the Christofides-Mingozzi-Toth (CMT) instances assume.
 sets A, B and P from the k in the name (their best known costs assume exactly
 k vehicles); otherwise the fleet is unlimited. --vehicles none: unlimited;
 --vehicles N: at most N routes.`,
-		Example: `  twin waste vrp A-n32-k5.vrp --time-limit 2s --seed 1
-  twin waste vrp CMT6.vrp --round none --out CMT6.sol
-  twin waste vrp X-n101-k25.vrp --iterations 5000`,
+		Example: `  twin waste vrp models/waste/cvrp/testdata/A-n32-k5.vrp --time-limit 2s --seed 1
+  twin waste vrp models/waste/cvrp/testdata/CMT6.vrp --round none --out CMT6.sol
+  twin waste vrp models/waste/cvrp/testdata/X-n101-k25.vrp --iterations 5000`,
 		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			rounding, err := cvrp.ParseRounding(round)

@@ -42,9 +42,9 @@ Warnings (unbalanced system, negative pressures) are printed on stderr.
 A network without a tank or reservoir, or with junctions that no chain of
 links joins to one (EPANET errors 223, 224, 233), is invalid input: exit
 code 2, naming the file and the junctions.`,
-		Example: `  twin water simulate Net1.inp --out out/net1
-  twin water simulate L-TOWN.inp --out out/ltown --format parquet --duration 24h
-  twin water simulate c-town.inp --out out/ctown0 --duration 0`,
+		Example: `  twin water simulate models/water/testdata/Net1.inp --out out/net1
+  twin water simulate scenarios/data/water/Net3.inp --out out/net3 --format parquet --duration 24h
+  twin water simulate models/water/testdata/Net2.inp --out out/net2-t0 --duration 0`,
 		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f, err := record.ParseFormat(format)
