@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/goccy/go-yaml"
@@ -235,9 +236,19 @@ func yamlError(path string, err error) error {
 
 // fieldError names a key of the scenario with its position when known.
 func (sc *Scenario) fieldError(key, format string, args ...any) error {
-	where := sc.where
-	if pos, ok := sc.positions[key]; ok {
-		where = pos
+	// A missing key has no position: name its parent's, or the first
+	// line of the document for a top-level key.
+	where := sc.where + ":1:1"
+	for k := key; k != ""; {
+		if pos, ok := sc.positions[k]; ok {
+			where = pos
+			break
+		}
+		i := strings.LastIndexByte(k, '.')
+		if i < 0 {
+			break
+		}
+		k = k[:i]
 	}
 	return fmt.Errorf("%w: %s: %s: %s", ErrInvalid, where, key, fmt.Sprintf(format, args...))
 }
