@@ -128,11 +128,7 @@ func FuzzReadCSV(f *testing.F) {
 		if err != nil {
 			return
 		}
-		for name := range tb.cols {
-			tb.Floats(name)
-			tb.Strings(name)
-			tb.Geoms(name)
-		}
+		checkColumns(t, tb)
 	})
 }
 
@@ -155,10 +151,23 @@ func FuzzReadArrow(f *testing.F) {
 		if err != nil {
 			return
 		}
-		for name := range tb.cols {
-			tb.Floats(name)
-			tb.Strings(name)
-			tb.Geoms(name)
-		}
+		checkColumns(t, tb)
 	})
+}
+
+// checkColumns decodes every column of tb as each kind; a column that
+// decodes holds one value per row.
+func checkColumns(t *testing.T, tb *Table) {
+	t.Helper()
+	for name := range tb.cols {
+		if v, err := tb.Floats(name); err == nil && len(v) != tb.Rows {
+			t.Fatalf("column %s: %d floats for %d rows", name, len(v), tb.Rows)
+		}
+		if v, err := tb.Strings(name); err == nil && len(v) != tb.Rows {
+			t.Fatalf("column %s: %d strings for %d rows", name, len(v), tb.Rows)
+		}
+		if v, err := tb.Geoms(name); err == nil && len(v) != tb.Rows {
+			t.Fatalf("column %s: %d geometries for %d rows", name, len(v), tb.Rows)
+		}
+	}
 }

@@ -197,9 +197,27 @@ func FuzzReadCase(f *testing.F) {
 		if err != nil {
 			return
 		}
-		_, _ = net.SolveAC(Options{MaxIter: 5})
-		_, _ = net.SolveAC(Options{MaxIter: 3, EnforceQLimits: true})
-		_, _ = net.SolveSweep(Options{MaxIter: 1})
-		_, _ = net.SolveDC()
+		// A solution it calls converged has a finite voltage at every bus.
+		check := func(method string, r *Result, err error) {
+			if err != nil || r == nil || !r.Converged {
+				return
+			}
+			if len(r.Vm) != len(c.Buses) || len(r.Va) != len(c.Buses) {
+				t.Fatalf("%s: %d magnitudes, %d angles for %d buses", method, len(r.Vm), len(r.Va), len(c.Buses))
+			}
+			for i := range r.Vm {
+				if math.IsNaN(r.Vm[i]) || math.IsInf(r.Vm[i], 0) || math.IsNaN(r.Va[i]) || math.IsInf(r.Va[i], 0) {
+					t.Fatalf("%s converged with bus %d at %v pu, %v deg", method, i, r.Vm[i], r.Va[i])
+				}
+			}
+		}
+		r, err := net.SolveAC(Options{MaxIter: 5})
+		check("nr", r, err)
+		r, err = net.SolveAC(Options{MaxIter: 3, EnforceQLimits: true})
+		check("nr with Q limits", r, err)
+		r, err = net.SolveSweep(Options{MaxIter: 1})
+		check("sweep", r, err)
+		r, err = net.SolveDC()
+		check("dc", r, err)
 	})
 }

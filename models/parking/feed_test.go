@@ -95,7 +95,22 @@ func FuzzReadBirmingham(f *testing.F) {
 func FuzzReadAarhus(f *testing.F) {
 	f.Add([]byte("vehiclecount,updatetime,_id,totalspaces,garagecode,streamtime\n0,2014-05-22 09:09:04.145,1,65,NORREPORT,x\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		ReadAarhus(bytes.NewReader(data), "fuzz", CleanOptions{})
+		ss, rep, err := ReadAarhus(bytes.NewReader(data), "fuzz", CleanOptions{})
+		if err != nil {
+			return
+		}
+		n := 0
+		for _, s := range ss {
+			for _, o := range s.Obs {
+				if o.Occupancy > o.Capacity || o.Occupancy < 0 {
+					t.Fatalf("uncleaned %+v", o)
+				}
+			}
+			n += len(s.Obs)
+		}
+		if n != rep.Kept {
+			t.Fatalf("kept %d, series hold %d", rep.Kept, n)
+		}
 	})
 }
 

@@ -57,8 +57,11 @@ func FuzzReadTrips(f *testing.F) {
 			}
 			return
 		}
+		lon := func(x float64) bool { return x >= -180 && x <= 180 }
+		lat := func(y float64) bool { return y >= -90 && y <= 90 }
 		for _, tr := range trips {
-			if tr.ID == "" || tr.DepartS < 0 || tr.FromLat > 90 || tr.ToLat < -90 {
+			if tr.ID == "" || !(tr.DepartS >= 0) || math.IsInf(tr.DepartS, 0) ||
+				!lon(tr.FromLon) || !lat(tr.FromLat) || !lon(tr.ToLon) || !lat(tr.ToLat) {
 				t.Fatalf("accepted a bad trip %+v", tr)
 			}
 		}
