@@ -64,6 +64,7 @@ func TestSenML(t *testing.T) {
 	for name, bad := range map[string]string{
 		"not json": `{`, "object": `{"n":"x","v":1}`, "no name": `[{"v":1,"t":1.7e9}]`,
 		"no value": `[{"n":"x","t":1.7e9}]`, "relative without clock": `[{"n":"x","v":1}]`, "huge time": `[{"n":"x","v":1,"t":1e300}]`,
+		"value overflows": `[{"n":"x","bv":1e308,"v":1e308,"t":1.7e9}]`, "base name only a colon": `[{"bn":":","v":1,"t":1.7e9}]`,
 	} {
 		if _, err := SenML(nil, []byte(bad), 0, &in); !errors.Is(err, ErrPayload) {
 			t.Errorf("%s: err %v, want ErrPayload", name, err)

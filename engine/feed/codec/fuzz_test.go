@@ -1,6 +1,7 @@
 package codec
 
 import (
+	"math"
 	"testing"
 
 	"citytwin/engine/feed"
@@ -15,8 +16,8 @@ func FuzzSenML(f *testing.F) {
 		obs, err := SenML(nil, b, 1_700_000_000_000_000, &in)
 		if err == nil {
 			for _, o := range obs {
-				if o.Sensor == "" {
-					t.Fatalf("observation without name from %q", b)
+				if o.Sensor == "" || math.IsNaN(o.Value) || math.IsInf(o.Value, 0) || o.UnixMicro < -1e17 || o.UnixMicro > 1e17 {
+					t.Fatalf("observation %+v from %q", o, b)
 				}
 			}
 		}
@@ -30,8 +31,8 @@ func FuzzNGSILD(f *testing.F) {
 		obs, err := NGSILD(nil, b, &in)
 		if err == nil {
 			for _, o := range obs {
-				if o.Sensor == "" {
-					t.Fatalf("observation without sensor from %q", b)
+				if o.Sensor == "" || math.IsNaN(o.Value) || math.IsInf(o.Value, 0) || o.UnixMicro < -1e17 || o.UnixMicro > 1e17 {
+					t.Fatalf("observation %+v from %q", o, b)
 				}
 			}
 		}
@@ -45,8 +46,8 @@ func FuzzTTS(f *testing.F) {
 		obs, err := TTS(nil, b, nil, &in)
 		if err == nil {
 			for _, o := range obs {
-				if o.Sensor == "" {
-					t.Fatalf("observation without sensor from %q", b)
+				if o.Sensor == "" || math.IsNaN(o.Value) || math.IsInf(o.Value, 0) || o.UnixMicro < -1e17 || o.UnixMicro > 1e17 {
+					t.Fatalf("observation %+v from %q", o, b)
 				}
 			}
 		}

@@ -178,6 +178,9 @@ func senmlObs(r *flatRecord, i int, bn, bu []byte, bt, bv float64, nowMicro int6
 		}
 		return o, false, fmt.Errorf("%w: senml: record %d (%s%s): no value", ErrPayload, i, bn, r.n)
 	}
+	if math.IsInf(v, 0) || math.IsNaN(v) {
+		return o, false, fmt.Errorf("%w: senml: record %d (%s%s): value %v", ErrPayload, i, bn, r.n, v)
+	}
 	t := bt
 	if r.has&hasT != 0 {
 		t += r.t
