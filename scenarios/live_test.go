@@ -56,8 +56,9 @@ func publishReadings(t *testing.T, url string, start time.Time, values []float64
 }
 
 // runLive runs the small scenario live against broker ("" = embedded) at
-// 600x real time for 30 simulated minutes, forking every 10 minutes, with
-// the readings published once it is subscribed.
+// 600x real time, forking every 10 simulated minutes, with the readings
+// published once it is subscribed, and stops it once the published
+// manifest accounts for every message and a fork is written.
 func runLive(t *testing.T, broker string) (*LiveResult, string, string) {
 	sc, err := Load(smallFeedScenario(t, liveFeedYAML))
 	if err != nil {
@@ -69,21 +70,109 @@ func runLive(t *testing.T, broker string) (*LiveResult, string, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer audit.Close()
-	values := []float64{5, 9, 13}
-	done := make(chan struct{})
-	opt := LiveOptions{Out: out, Speed: 600, For: 30 * time.Minute, Publish: 5 * time.Minute,
+	t.Cleanup(func() { audit.Close() }) // after the run has ended (cleanups run last first)
+	r := startLiveRun(t, sc, LiveOptions{Out: out, Speed: 600, For: liveBound, Publish: 5 * time.Minute,
 		ForkEvery: 10 * time.Minute, Horizon: 20 * time.Minute, Audit: audit, Operator: "tester",
-		MQTT: mqtt.Config{Broker: broker},
-		OnReady: func(url string) {
-			go func() { defer close(done); publishReadings(t, url, sc.StartTime, values) }()
-		}}
-	res, err := Live(context.Background(), sc, opt)
-	<-done
+		MQTT: mqtt.Config{Broker: broker}})
+	publishReadings(t, r.waitReady(t), sc.StartTime, []float64{5, 9, 13})
+	r.waitUntil(t, "every message and a fork", func() bool {
+		k := publishedKPIs(out)
+		forks, _ := filepath.Glob(filepath.Join(out, "forks", "*", "manifest.json"))
+		return k["sensors.received"] >= 5 && k["sensors.applied"] >= 3 && len(forks) > 0
+	})
+	res, err := r.stop(t)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return res, out, auditPath
+}
+
+// liveBound bounds the live runs of the tests in simulated time (a minute
+// of wall time at 600x); the tests stop them as soon as they have seen
+// what they wait for, and liveWait bounds each wait in wall time.
+const (
+	liveBound = 10 * time.Hour
+	liveWait  = 2 * time.Minute
+)
+
+// liveRun is a Live run in a goroutine of its own, so that the test
+// goroutine publishes, restarts brokers and decides when to stop it.
+type liveRun struct {
+	ready  chan string // the broker's URL, once subscribed
+	cancel context.CancelFunc
+	done   chan struct{}
+	res    *LiveResult // res and err once done is closed
+	err    error
+}
+
+// startLiveRun starts Live(sc, opt); it is stopped and waited for when
+// the test ends at the latest.
+func startLiveRun(t *testing.T, sc *Scenario, opt LiveOptions) *liveRun {
+	ctx, cancel := context.WithCancel(context.Background())
+	r := &liveRun{ready: make(chan string, 1), cancel: cancel, done: make(chan struct{})}
+	opt.OnReady = func(url string) { r.ready <- url }
+	go func() {
+		defer close(r.done)
+		r.res, r.err = Live(ctx, sc, opt)
+	}()
+	t.Cleanup(func() { cancel(); <-r.done })
+	return r
+}
+
+// waitReady returns the broker's URL once the run has subscribed.
+func (r *liveRun) waitReady(t *testing.T) string {
+	t.Helper()
+	select {
+	case url := <-r.ready:
+		return url
+	case <-r.done:
+		t.Fatalf("Live ended before subscribing: %v", r.err)
+	case <-time.After(liveWait):
+		t.Fatalf("Live not subscribed after %v", liveWait)
+	}
+	return ""
+}
+
+// waitUntil polls cond until it holds; it fails the test when the run
+// ends first or after liveWait.
+func (r *liveRun) waitUntil(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.After(liveWait)
+	for !cond() {
+		select {
+		case <-r.done:
+			if !cond() {
+				t.Fatalf("Live ended (%v) before %s", r.err, what)
+			}
+			return
+		case <-deadline:
+			t.Fatalf("no %s after %v", what, liveWait)
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
+// stop cancels the run as Ctrl-C does and returns its result.
+func (r *liveRun) stop(t *testing.T) (*LiveResult, error) {
+	t.Helper()
+	r.cancel()
+	select {
+	case <-r.done:
+		return r.res, r.err
+	case <-time.After(liveWait):
+		t.Fatalf("Live did not stop within %v", liveWait)
+		return nil, nil
+	}
+}
+
+// publishedKPIs are the feed KPIs of the manifest the run last published
+// in out (none before the first).
+func publishedKPIs(out string) map[string]float64 {
+	m, err := record.ReadManifest(out)
+	if err != nil {
+		return map[string]float64{}
+	}
+	return kpiMap(m.KPIs["feeds"])
 }
 
 // checkLive checks what every live run must show: each message accounted
@@ -219,19 +308,20 @@ func TestLiveMosquittoRestart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	done := make(chan struct{})
-	opt := LiveOptions{Out: t.TempDir(), Speed: 600, For: time.Hour, Publish: 10 * time.Minute, MQTT: mqtt.Config{Broker: m.URL()},
-		OnReady: func(url string) {
-			go func() {
-				defer close(done)
-				publishReadings(t, url, sc.StartTime, []float64{1, 2, 3})
-				m.Stop()
-				m.Start()
-				publishReadings(t, url, sc.StartTime.Add(time.Hour/2), []float64{4, 5, 6})
-			}()
-		}}
-	res, err := Live(context.Background(), sc, opt)
-	<-done
+	out := t.TempDir()
+	r := startLiveRun(t, sc, LiveOptions{Out: out, Speed: 600, For: liveBound, Publish: 5 * time.Minute,
+		MQTT: mqtt.Config{Broker: m.URL()}})
+	url := r.waitReady(t)
+	publishReadings(t, url, sc.StartTime, []float64{1, 2, 3})
+	m.Stop()
+	m.Start()
+	publishReadings(t, url, sc.StartTime.Add(time.Hour/2), []float64{4, 5, 6})
+	// The mirror reconnects on its own: wait for both batches.
+	r.waitUntil(t, "both batches", func() bool {
+		k := publishedKPIs(out)
+		return k["sensors.applied"] >= 6 && k["sensors.quarantined.decode"] >= 2 && k["sensors.quarantined.unknown_sensor"] >= 2
+	})
+	res, err := r.stop(t)
 	if err != nil {
 		t.Fatal(err)
 	}

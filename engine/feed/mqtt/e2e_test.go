@@ -93,11 +93,11 @@ func runEndToEnd(t *testing.T, url string, restart func(), connections int) {
 	}
 	waitTokens(t, tokens)
 
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		if _, err := live.Pump(nil); err != nil {
-			t.Fatal(err)
-		}
+	// Junk is published last and rejected in the subscriber's goroutines
+	// (decode) or by Pump (range), so wait, besides every good reading,
+	// for all five rejections and for every published message to have
+	// reached the subscriber (QoS 1 may deliver some twice).
+	awaitAccounted(t, live, func() (string, bool) {
 		ta.mu.Lock()
 		done := 0
 		for k := range sent {
@@ -106,11 +106,11 @@ func runEndToEnd(t *testing.T, url string, restart func(), connections int) {
 			}
 		}
 		ta.mu.Unlock()
-		if done == len(sent) || time.Now().After(deadline) {
-			break
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		c := check.Counts()
+		state := fmt.Sprintf("%d/%d readings applied, %d/%d messages received, %d/5 quarantined %v",
+			done, len(sent), sub.Messages(), len(tokens), c.Quarantined, c.ByReason)
+		return state, done == len(sent) && sub.Messages() >= uint64(len(tokens)) && c.Quarantined >= 5
+	})
 	live.Pump(nil)
 	for k := range sent {
 		if n := ta.applied[k]; n != 1 {
@@ -129,6 +129,26 @@ func runEndToEnd(t *testing.T, url string, restart func(), connections int) {
 	}
 	t.Logf("%d messages published (%d readings), %d MQTT messages received, checker %+v, queue %+v",
 		len(tokens), len(sent), sub.Messages(), c, q.Stats())
+}
+
+// awaitAccounted pumps live until accounted reports true, failing the
+// test with the last state after a generous deadline.
+func awaitAccounted(t *testing.T, live *feed.Live, accounted func() (string, bool)) {
+	t.Helper()
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		if _, err := live.Pump(nil); err != nil {
+			t.Fatal(err)
+		}
+		state, ok := accounted()
+		if ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("not every message accounted for after 2m: %s", state)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 func freePortNoT() int {
