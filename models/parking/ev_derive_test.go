@@ -47,6 +47,15 @@ func TestDeriveDundeeSample(t *testing.T) {
 		return ss[:min(n, len(ss))]
 	}
 	sample := append(pick(ac, 600), pick(dc, 600)...)
+	nRapid := 0
+	for _, s := range sample {
+		if s.Rapid {
+			nRapid++
+		}
+	}
+	if len(sample) != 1200 || nRapid != 600 {
+		t.Fatalf("sample of %d sessions (%d AC, %d rapid), want 1200 (600 AC, 600 rapid); not written", len(sample), len(sample)-nRapid, nRapid)
+	}
 	f, err := os.Create("data/dundee_ev_sessions.csv")
 	if err != nil {
 		t.Fatal(err)

@@ -16,17 +16,33 @@ import (
 func TestIDMCapacity(t *testing.T) {
 	p := DefaultIDM()
 	const v0 = 13.89
+	// The IDM equilibrium gap, written out here rather than taken from the
+	// model: s*(v) = (s0 + vT) / sqrt(1 - (v/v0)^delta), delta = 4.
+	const delta = 4.0
+	gap := func(v float64) float64 {
+		return (p.S0 + v*p.T) / math.Sqrt(1-math.Pow(v/v0, delta))
+	}
+	// The model's dynamics must use the same delta: a vehicle at speed v
+	// behind a leader at the same speed and gap s*(v) neither speeds up
+	// nor slows down.
+	for _, v := range []float64{1, 5, 8, 12, 13.5} {
+		if acc := p.Accel(v, v0, gap(v), 0); math.Abs(acc) > 1e-9 {
+			t.Fatalf("Accel at the equilibrium gap for v=%g: %g m/s², want 0 (delta is not %g)", v, acc, delta)
+		}
+	}
 	qmax, vopt := p.Capacity(v0)
-	// the analytic optimum for these parameters, found independently on a
-	// fine grid: about 0.5-0.6 veh/s
-	best := 0.0
+	// the analytic optimum for these parameters on a fine grid: about
+	// 0.47 veh/s (1700 veh/h) at 9.3 m/s
+	best, vbest := 0.0, 0.0
 	for v := 0.01; v < v0; v += 0.001 {
-		best = math.Max(best, v/(p.EquilibriumGap(v, v0)+p.LengthM))
+		if q := v / (gap(v) + p.LengthM); q > best {
+			best, vbest = q, v
+		}
 	}
-	if math.Abs(best-qmax) > 1e-6 {
-		t.Fatalf("Capacity %g, grid %g", qmax, best)
+	if math.Abs(best-qmax) > 1e-6 || math.Abs(vbest-vopt) > 0.01 {
+		t.Fatalf("Capacity %g veh/s at %g m/s, grid %g veh/s at %g m/s", qmax, vopt, best, vbest)
 	}
-	spacing := p.EquilibriumGap(vopt, v0) + p.LengthM
+	spacing := gap(vopt) + p.LengthM
 	const nVeh = 40
 	circ := nVeh * spacing
 	const nEdges = 36

@@ -46,13 +46,18 @@ func TestSimulateFileCSV(t *testing.T) {
 		}
 		if c.file == "links.csv" {
 			// 43200,9,PUMP: EPANET flow 1757.035553 GPM
+			found := 0
 			for _, r := range recs[1:] {
 				if r[0] == "43200" && r[1] == "9" {
-					q, _ := strconv.ParseFloat(r[3], 64)
-					if !flowOK(q, 1757.035553) || r[2] != "PUMP" || r[6] != "OPEN" {
-						t.Errorf("pump row %v", r)
+					found++
+					q, err := strconv.ParseFloat(r[3], 64)
+					if err != nil || !flowOK(q, 1757.035553) || r[2] != "PUMP" || r[6] != "OPEN" {
+						t.Errorf("pump row %v (%v)", r, err)
 					}
 				}
+			}
+			if found != 1 {
+				t.Errorf("links.csv: %d rows for pump 9 at 43200 s, want 1", found)
 			}
 		}
 	}
