@@ -169,11 +169,7 @@ func newMirror(sc *Scenario, opt LiveOptions) (*mirror, error) {
 // buildLive builds sc's models and feeds for a live Sim (mirror or fork:
 // the same models in the same order, so checkpoints move between them).
 func buildLive(sc *Scenario) (*Env, []engine.Model, *feedSet, error) {
-	env, models, err := Build(sc)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	fs, feeds, err := buildFeeds(env, models, true)
+	env, models, feeds, fs, err := build(sc, true)
 	if err != nil {
 		return nil, nil, nil, err
 	}

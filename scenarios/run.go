@@ -34,7 +34,7 @@ type Result struct {
 // Run builds and runs the scenario and writes its results.
 func Run(sc *Scenario, opt RunOptions) (*Result, error) {
 	wallStart := time.Now()
-	env, models, feeds, err := build(sc)
+	env, models, feeds, _, err := build(sc, false)
 	if err != nil {
 		return nil, err
 	}
@@ -101,22 +101,22 @@ func Run(sc *Scenario, opt RunOptions) (*Result, error) {
 // (their files read and matched to their entities), without running it:
 // what Check accepts, Run starts.
 func Check(sc *Scenario) (*Env, []engine.Model, error) {
-	env, models, _, err := build(sc)
+	env, models, _, _, err := build(sc, false)
 	return env, models, err
 }
 
-// build is Build, then the recorded feeds (feeds.go), which play
-// deterministically beside the models.
-func build(sc *Scenario) (*Env, []engine.Model, []engine.Model, error) {
+// build is Build, then the feeds (feeds.go): the recorded ones, which play
+// deterministically beside the models, and when live the MQTT ones.
+func build(sc *Scenario, live bool) (*Env, []engine.Model, []engine.Model, *feedSet, error) {
 	env, models, err := Build(sc)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
 	}
-	_, feeds, err := buildFeeds(env, models, false)
+	fs, feeds, err := buildFeeds(env, models, live)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
 	}
-	return env, models, feeds, nil
+	return env, models, feeds, fs, nil
 }
 
 // checkpointLabel names sc in the checkpoints its runs write: its name and

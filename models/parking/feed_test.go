@@ -77,19 +77,26 @@ func FuzzReadBirmingham(f *testing.F) {
 		if err != nil {
 			return
 		}
-		n := 0
-		for _, s := range ss {
-			for _, o := range s.Obs {
-				if o.Occupancy > o.Capacity || o.Occupancy < 0 {
-					t.Fatalf("uncleaned %+v", o)
-				}
-			}
-			n += len(s.Obs)
-		}
-		if n != rep.Kept {
-			t.Fatalf("kept %d, series hold %d", rep.Kept, n)
-		}
+		checkCleaned(t, ss, rep)
 	})
+}
+
+// checkCleaned fails unless every kept reading lies within its capacity
+// and the report counts exactly the readings kept.
+func checkCleaned(t *testing.T, ss []Series, rep FeedReport) {
+	t.Helper()
+	n := 0
+	for _, s := range ss {
+		for _, o := range s.Obs {
+			if o.Occupancy > o.Capacity || o.Occupancy < 0 {
+				t.Fatalf("uncleaned %+v", o)
+			}
+		}
+		n += len(s.Obs)
+	}
+	if n != rep.Kept {
+		t.Fatalf("kept %d, series hold %d", rep.Kept, n)
+	}
 }
 
 func FuzzReadAarhus(f *testing.F) {
@@ -99,18 +106,7 @@ func FuzzReadAarhus(f *testing.F) {
 		if err != nil {
 			return
 		}
-		n := 0
-		for _, s := range ss {
-			for _, o := range s.Obs {
-				if o.Occupancy > o.Capacity || o.Occupancy < 0 {
-					t.Fatalf("uncleaned %+v", o)
-				}
-			}
-			n += len(s.Obs)
-		}
-		if n != rep.Kept {
-			t.Fatalf("kept %d, series hold %d", rep.Kept, n)
-		}
+		checkCleaned(t, ss, rep)
 	})
 }
 
