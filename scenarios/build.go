@@ -50,7 +50,7 @@ func (env *Env) Decode(node ast.Node, v any) error {
 	if node == nil {
 		return nil
 	}
-	return nodeToValue(env.Scenario.Path, node, v, yaml.Strict())
+	return nodeToValue(env.Scenario.locator(), node, v, yaml.Strict())
 }
 
 // Invalid reports an invalid value at a dotted key of the scenario.

@@ -123,7 +123,7 @@ type variant struct {
 // and changes, which are appended.
 func loadWithBase(path string, data []byte, seen map[string]bool) ([]byte, error) {
 	var v variant
-	if err := unmarshalYAML(path, data, &v); err != nil {
+	if err := unmarshalYAML(fileAt(path), data, &v); err != nil {
 		return nil, err
 	}
 	if v.Extends == "" {
@@ -152,10 +152,10 @@ func loadWithBase(path string, data []byte, seen map[string]bool) ([]byte, error
 // mergeYAML overlays the variant document on the base one, as maps.
 func mergeYAML(path, basePath string, baseData, data []byte) ([]byte, error) {
 	var base, over yaml.MapSlice
-	if err := unmarshalYAML(basePath, baseData, &base, yaml.UseOrderedMap()); err != nil {
+	if err := unmarshalYAML(fileAt(basePath), baseData, &base, yaml.UseOrderedMap()); err != nil {
 		return nil, err
 	}
-	if err := unmarshalYAML(path, data, &over, yaml.UseOrderedMap()); err != nil {
+	if err := unmarshalYAML(fileAt(path), data, &over, yaml.UseOrderedMap()); err != nil {
 		return nil, err
 	}
 	// Relative paths of the base stay relative to the base's folder.

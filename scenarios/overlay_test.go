@@ -88,12 +88,12 @@ changes:
 func TestVariantErrors(t *testing.T) {
 	t.Parallel()
 	cases := []struct{ name, variant, want string }{
-		{"unknown kind", "changes:\n  - kind: teleport\n", `changes[1].kind: unknown change kind "teleport"`},
-		{"field of another kind", "changes:\n  - kind: close_street\n    street: X\n    factor: 2\n", "changes[1].factor: does not apply to a close_street change"},
+		{"unknown kind", "changes:\n  - kind: teleport\n", `v.yaml:3:5: changes[1].kind: unknown change kind "teleport"`},
+		{"field of another kind", "changes:\n  - kind: close_street\n    street: X\n    factor: 2\n", "v.yaml:5:5: changes[1].factor: does not apply to a close_street change"},
 		{"model not running", "changes:\n  - kind: load_growth\n    factor: 2\n", "needs the grid model"},
 		{"bad time", "changes:\n  - kind: close_street\n    street: X\n    at: noon\n", `time "noon"`},
 		{"until before at", "changes:\n  - kind: close_street\n    street: X\n    at: \"08:00\"\n    until: \"07:30\"\n", "until: not after at"},
-		{"unknown key", "changes:\n  - kind: close_street\n    streets: X\n", "unknown field \"streets\""},
+		{"unknown key", "changes:\n  - kind: close_street\n    streets: X\n", "v.yaml:4:5: unknown field \"streets\""},
 		{"missing base", "extends: nowhere.yaml\n", "nowhere.yaml"},
 	}
 	for _, c := range cases {

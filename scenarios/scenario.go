@@ -51,7 +51,7 @@ type Scenario struct {
 	StartTime time.Time `yaml:"-"`
 
 	positions map[string]string // key path -> "file:line:col", for later errors
-	where     string            // the file as errors name it
+	loc       locator           // names positions in errors
 }
 
 // CityConfig names the city's OSM extract.
@@ -84,17 +84,17 @@ func Parse(path string, data []byte) (*Scenario, error) {
 		return nil, err
 	}
 	sum := sha256.Sum256(merged)
-	where := path
+	var loc locator = fileAt(path)
 	if string(merged) != string(data) {
-		// Positions in errors then refer to the merged document: say so.
-		where = path + " (merged with its base)"
+		// Errors name the variant's own lines where they can.
+		loc = newVariantAt(path, data, merged)
 		data = merged
 	}
 	var sc Scenario
-	if err := unmarshalYAML(where, data, &sc, yaml.Strict()); err != nil {
+	if err := unmarshalYAML(loc, data, &sc, yaml.Strict()); err != nil {
 		return nil, err
 	}
-	sc.where = where
+	sc.loc = loc
 	sc.Path, sc.SHA256, sc.Dir = path, hex.EncodeToString(sum[:]), filepath.Dir(path)
 	if err := sc.validate(data); err != nil {
 		return nil, err
@@ -106,7 +106,7 @@ func Parse(path string, data []byte) (*Scenario, error) {
 // The YAML library panics on some malformed documents (go-yaml v1.19.2: a
 // value tagged "!" decoded into a list, found by FuzzFeeds); such a panic
 // becomes an ErrInvalid error naming the file and the first tag in it.
-func unmarshalYAML(where string, data []byte, v any, opts ...yaml.DecodeOption) (err error) {
+func unmarshalYAML(where locator, data []byte, v any, opts ...yaml.DecodeOption) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			var node ast.Node
@@ -135,7 +135,7 @@ const maxAliasNodes = 100_000
 
 // checkAliases refuses a document whose aliases expand to more than
 // maxAliasNodes nodes, at the alias where the count passes the limit.
-func checkAliases(where string, f *ast.File) error {
+func checkAliases(where locator, f *ast.File) error {
 	z := aliasCounter{anchors: map[string]int64{}}
 	for _, d := range f.Docs {
 		z.size(d)
@@ -145,9 +145,9 @@ func checkAliases(where string, f *ast.File) error {
 	}
 	tok := z.at.GetToken()
 	if tok == nil || tok.Position == nil {
-		return fmt.Errorf("%w: %s: aliases expand to more than %d nodes", ErrInvalid, where, maxAliasNodes)
+		return fmt.Errorf("%w: %s: aliases expand to more than %d nodes", ErrInvalid, where.file(), maxAliasNodes)
 	}
-	return fmt.Errorf("%w: %s:%d:%d: aliases expand to more than %d nodes", ErrInvalid, where, tok.Position.Line, tok.Position.Column, maxAliasNodes)
+	return fmt.Errorf("%w: %s: aliases expand to more than %d nodes", ErrInvalid, where.at(tok.Position.Line, tok.Position.Column), maxAliasNodes)
 }
 
 // aliasCounter sizes a document with its aliases expanded.
@@ -196,7 +196,7 @@ func (z *aliasCounter) size(n ast.Node) int64 {
 }
 
 // nodeToValue is unmarshalYAML for a node of a parsed document.
-func nodeToValue(where string, node ast.Node, v any, opts ...yaml.DecodeOption) (err error) {
+func nodeToValue(where locator, node ast.Node, v any, opts ...yaml.DecodeOption) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = yamlPanic(where, node, r)
@@ -210,35 +210,43 @@ func nodeToValue(where string, node ast.Node, v any, opts ...yaml.DecodeOption) 
 
 // yamlPanic reports a panic of the YAML decoder at the first tag under
 // node (the construct known to cause them), or at the file when none.
-func yamlPanic(where string, node ast.Node, r any) error {
+func yamlPanic(where locator, node ast.Node, r any) error {
 	if node != nil {
 		for _, n := range ast.Filter(ast.TagType, node) {
 			if tok := n.GetToken(); tok != nil && tok.Position != nil {
-				return fmt.Errorf("%w: %s:%d:%d: cannot decode the value tagged %q (YAML decoder: %v)",
-					ErrInvalid, where, tok.Position.Line, tok.Position.Column, tok.Value, r)
+				return fmt.Errorf("%w: %s: cannot decode the value tagged %q (YAML decoder: %v)",
+					ErrInvalid, where.at(tok.Position.Line, tok.Position.Column), tok.Value, r)
 			}
 		}
 	}
-	return fmt.Errorf("%w: %s: the YAML decoder failed on this document: %v", ErrInvalid, where, r)
+	return fmt.Errorf("%w: %s: the YAML decoder failed on this document: %v", ErrInvalid, where.file(), r)
 }
 
 // yamlError turns a YAML library error into "file:line:col: message".
-func yamlError(path string, err error) error {
+func yamlError(where locator, err error) error {
 	var ye yaml.Error
 	if errors.As(err, &ye) {
 		if tok := ye.GetToken(); tok != nil && tok.Position != nil {
-			return fmt.Errorf("%w: %s:%d:%d: %s", ErrInvalid, path, tok.Position.Line, tok.Position.Column, ye.GetMessage())
+			return fmt.Errorf("%w: %s: %s", ErrInvalid, where.at(tok.Position.Line, tok.Position.Column), ye.GetMessage())
 		}
-		return fmt.Errorf("%w: %s: %s", ErrInvalid, path, ye.GetMessage())
+		return fmt.Errorf("%w: %s: %s", ErrInvalid, where.file(), ye.GetMessage())
 	}
-	return fmt.Errorf("%w: %s: %v", ErrInvalid, path, err)
+	return fmt.Errorf("%w: %s: %v", ErrInvalid, where.file(), err)
+}
+
+// locator names positions of the scenario's document in errors.
+func (sc *Scenario) locator() locator {
+	if sc.loc == nil {
+		return fileAt(sc.Path)
+	}
+	return sc.loc
 }
 
 // fieldError names a key of the scenario with its position when known.
 func (sc *Scenario) fieldError(key, format string, args ...any) error {
 	// A missing key has no position: name its parent's, or the first
 	// line of the document for a top-level key.
-	where := sc.where + ":1:1"
+	where := sc.locator().at(1, 1)
 	for k := key; k != ""; {
 		if pos, ok := sc.positions[k]; ok {
 			where = pos
@@ -254,7 +262,7 @@ func (sc *Scenario) fieldError(key, format string, args ...any) error {
 }
 
 func (sc *Scenario) validate(data []byte) error {
-	sc.positions = keyPositions(sc.where, data)
+	sc.positions = keyPositions(sc.locator(), data)
 	if sc.Name == "" {
 		return sc.fieldError("name", "missing required field")
 	}
@@ -318,5 +326,5 @@ func (sc *Scenario) Position(key string) string {
 	if pos, ok := sc.positions[key]; ok {
 		return pos
 	}
-	return sc.where
+	return sc.locator().file()
 }

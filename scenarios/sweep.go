@@ -212,7 +212,7 @@ func runOne(base string, data []byte, r SweepRun, opt SweepOptions) error {
 // variantOf is the base scenario with the run's parameters set.
 func variantOf(base string, data []byte, r SweepRun) (*Scenario, error) {
 	var doc yaml.MapSlice
-	if err := unmarshalYAML(base, data, &doc, yaml.UseOrderedMap()); err != nil {
+	if err := unmarshalYAML(fileAt(base), data, &doc, yaml.UseOrderedMap()); err != nil {
 		return nil, err
 	}
 	keys := make([]string, 0, len(r.Params))
@@ -222,7 +222,7 @@ func variantOf(base string, data []byte, r SweepRun) (*Scenario, error) {
 	slices.Sort(keys)
 	for _, k := range keys {
 		var v any
-		if err := unmarshalYAML(k, []byte(r.Params[k]), &v); err != nil {
+		if err := unmarshalYAML(fileAt(k), []byte(r.Params[k]), &v); err != nil {
 			v = r.Params[k]
 		}
 		doc = setPath(doc, strings.Split(k, "."), v)
