@@ -76,7 +76,8 @@ func Build(sc *Scenario) (*Env, []engine.Model, error) {
 			if !errors.Is(err, ErrInvalid) {
 				// What a model refuses at build time is its input: the
 				// city, its files or its parameters (exit code 2).
-				err = env.Invalid("models."+name, "%v (city %s)", err, sc.City.OSM)
+				key := "models." + name
+				err = fmt.Errorf("%w: %s: %s: %w", ErrInvalid, sc.Position(key), key, err)
 			}
 			return nil, nil, err
 		}

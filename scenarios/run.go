@@ -120,7 +120,8 @@ func build(sc *Scenario, live bool) (*Env, []engine.Model, []engine.Model, *feed
 }
 
 // checkpointLabel names sc in the checkpoints its runs write: its name and
-// the hash of what runs (the file merged with its base).
+// the hash of what runs (the file merged with its base; any edit of the
+// file, a comment too, makes it another scenario, as in the manifest).
 func checkpointLabel(sc *Scenario) string {
 	return sc.Name + " sha256:" + sc.SHA256[:min(12, len(sc.SHA256))]
 }

@@ -285,10 +285,11 @@ func Merge(dirs []string) ([]MergedRow, error) {
 	var runIDs []string
 	runDir := map[string]string{}
 	for _, d := range dirs {
-		entries, err := os.ReadDir(filepath.Join(d, "runs"))
-		if err != nil {
-			return nil, fmt.Errorf("%w: merge: %s is not a sweep folder (no runs/ in it): %v", ErrInvalid, d, err)
+		if _, err := os.Stat(d); err != nil {
+			return nil, fmt.Errorf("%w: merge: %v", ErrInvalid, err)
 		}
+		// A shard that had no runs has no runs/ folder: nothing to add.
+		entries, _ := os.ReadDir(filepath.Join(d, "runs"))
 		for _, e := range entries {
 			if !seen[e.Name()] {
 				seen[e.Name()] = true
@@ -327,7 +328,7 @@ func Merge(dirs []string) ([]MergedRow, error) {
 		}
 	}
 	if len(order) == 0 {
-		return nil, ErrNoRuns
+		return nil, fmt.Errorf("%w in %s", ErrNoRuns, strings.Join(dirs, ", "))
 	}
 	slices.SortStableFunc(order, func(a, b [3]string) int { return strings.Compare(a[0], b[0]) })
 	var out []MergedRow

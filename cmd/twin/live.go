@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -214,9 +215,13 @@ func (fl liveFlags) options(sc *scenarios.Scenario) (scenarios.LiveOptions, erro
 func (fl liveFlags) mqttConfig() (mqtt.Config, error) {
 	cfg := mqtt.Config{Broker: fl.broker, Username: fl.username, Password: os.Getenv("TWIN_MQTT_PASSWORD")}
 	if fl.broker != "" {
+		// host:port alone is tcp://host:port, as the MQTT client reads it.
+		if !strings.Contains(fl.broker, "://") {
+			cfg.Broker = "tcp://" + fl.broker
+		}
 		// The schemes the MQTT client dials; anything else would only
 		// fail after the connect timeout.
-		u, err := url.Parse(fl.broker)
+		u, err := url.Parse(cfg.Broker)
 		if err != nil || u.Host == "" {
 			return cfg, usageError(fmt.Errorf("--broker %q: want a URL like tcp://host:1883", fl.broker))
 		}

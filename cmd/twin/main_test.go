@@ -67,8 +67,12 @@ func TestExitCodes(t *testing.T) {
 		{"empty policy", []string{"waste", "experiment", "--scenario", noCity, "--policies", "fixed,"}, 2, "an empty policy name"},
 		{"policy twice", []string{"waste", "experiment", "--scenario", noCity, "--policies", "fixed,fixed"}, 2, "fixed given twice"},
 		{"no jobs", []string{"sweep", noCity, "--jobs", "0", "--out", dir}, 2, "--jobs 0"},
-		{"merge no sweep", []string{"merge", filepath.Join(dir, "nope"), "--out", filepath.Join(dir, "merged")}, 2, "nope is not a sweep folder"},
+		{"merge no sweep", []string{"merge", filepath.Join(dir, "nope"), "--out", filepath.Join(dir, "merged")}, 2, "nope: no such file or directory"},
+		{"merge no runs", []string{"merge", dir, "--out", filepath.Join(dir, "merged")}, 2, "no finished runs to merge in " + dir},
 		{"live unknown scheme", []string{"live", noCity, "--broker", "foo://x:1", "--out", filepath.Join(dir, "live")}, 2, `scheme "foo"`},
+		{"live broker without host", []string{"live", noCity, "--broker", "tcp://", "--out", filepath.Join(dir, "live")}, 2, "want a URL like tcp://host:1883"},
+		// host:port is tcp://host:port: the flags pass, the missing city fails
+		{"live broker host:port", []string{"live", noCity, "--broker", "localhost:1", "--out", filepath.Join(dir, "live")}, 2, "nowhere.osm"},
 		{"live bad format", []string{"live", noCity, "--format", "xml", "--out", filepath.Join(dir, "live")}, 2, "--format"},
 		{"sweep bad value", []string{"sweep", "../../scenarios/osterbro.yaml", "--seeds", "1..2", "--set", "traffic.step=abc", "--out", filepath.Join(dir, "sweep")}, 2, "with --set models.traffic.step=abc"},
 		{"garbage osm", []string{"import", "osm", garbage, "--out", dir}, 2, "garbage.osm"},

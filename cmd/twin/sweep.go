@@ -133,7 +133,7 @@ func newMergeCmd() *cobra.Command {
 				return usageError(fmt.Errorf("--out is required"))
 			}
 			if err := writeMerged(cmd, args, out); err != nil {
-				if errors.Is(err, scenarios.ErrInvalid) {
+				if errors.Is(err, scenarios.ErrInvalid) || errors.Is(err, scenarios.ErrNoRuns) {
 					return inputError(err)
 				}
 				return err

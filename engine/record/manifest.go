@@ -83,11 +83,16 @@ func ClearRun(dir string) error {
 	}
 	if err == nil {
 		for _, f := range m.Files {
-			// Only plain names in dir: a manifest is not trusted with paths.
-			if f.Name == "" || f.Name != filepath.Base(f.Name) || f.Name == "manifest.json" {
+			// Only regular files by plain name in dir: a manifest is not
+			// trusted with paths.
+			if f.Name == "" || f.Name == "." || f.Name == ".." || f.Name != filepath.Base(f.Name) || f.Name == "manifest.json" {
 				continue
 			}
-			if err := os.Remove(filepath.Join(dir, f.Name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			p := filepath.Join(dir, f.Name)
+			if info, err := os.Lstat(p); err != nil || !info.Mode().IsRegular() {
+				continue
+			}
+			if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
 				return err
 			}
 		}

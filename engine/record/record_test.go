@@ -166,7 +166,11 @@ func TestClearRun(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	m := &Manifest{Files: []FileRecord{{Name: "a.arrow"}, {Name: "b.arrow"}, {Name: "gone.arrow"}, {Name: "../" + filepath.Base(filepath.Dir(outside)) + "/keep.csv"}}}
+	if err := os.Mkdir(filepath.Join(dir, "sub"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	m := &Manifest{Files: []FileRecord{{Name: "a.arrow"}, {Name: "b.arrow"}, {Name: "gone.arrow"}, {Name: "sub"}, {Name: ".."}, {Name: "."},
+		{Name: "../" + filepath.Base(filepath.Dir(outside)) + "/keep.csv"}}}
 	if err := WriteManifest(dir, m); err != nil {
 		t.Fatal(err)
 	}
@@ -178,7 +182,7 @@ func TestClearRun(t *testing.T) {
 			t.Errorf("%s still there (%v)", p, err)
 		}
 	}
-	for _, p := range []string{filepath.Join(dir, "notes.txt"), outside} {
+	for _, p := range []string{filepath.Join(dir, "notes.txt"), filepath.Join(dir, "sub"), outside} {
 		if _, err := os.Stat(p); err != nil {
 			t.Errorf("%s removed: %v", p, err)
 		}

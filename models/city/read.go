@@ -136,8 +136,10 @@ func (raw *rawOSM) scanPBF(r io.Reader, cr *countingReader) (err error) {
 	if err := s.Err(); err != nil {
 		// FullyScannedBytes is the end of the last whole block; before the
 		// first one (and for a file cut short) the bytes read so far say
-		// more.
+		// more. The scanner's reader goroutine counts them: it stops at
+		// Close.
 		offset := s.FullyScannedBytes()
+		s.Close()
 		if offset == 0 || errors.Is(err, io.ErrUnexpectedEOF) {
 			offset = cr.n
 		}

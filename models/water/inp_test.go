@@ -3,6 +3,7 @@ package water
 import (
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -83,7 +84,7 @@ func TestParseErrors(t *testing.T) {
 		{"unlinked junction", "[JUNCTIONS]\nJ1 0\nJ2 0\n[RESERVOIRS]\nR 10\n[PIPES]\nP1 R J1 100 10 100\n",
 			`junction "J2" is not connected to any link (EPANET error 233)`},
 		{"island", "[JUNCTIONS]\nJ1 0\nJ2 0\nJ3 0\n[RESERVOIRS]\nR 10\n[PIPES]\nP1 R J1 100 10 100\nP2 J2 J3 100 10 100\n",
-			`junctions "J2", "J3" are not connected to any tank or reservoir through links`},
+			`junctions "J2", "J3" are not connected to any tank, reservoir or emitter through links`},
 		{"many unlinked", "[JUNCTIONS]\n" + unlinkedJunctions(12) + "[RESERVOIRS]\nR 10\n[PIPES]\nP R A0 1 1 100\n",
 			`junctions "A1", "A2", "A3", "A4", "A5", "A6", "A7", "A8", "A9", "A10" and 1 more are not connected to any link`},
 	}
@@ -92,6 +93,36 @@ func TestParseErrors(t *testing.T) {
 			_, err := ParseBytes([]byte(c.inp))
 			if err == nil || !strings.Contains(err.Error(), c.want) || !errors.Is(err, ErrInput) {
 				t.Fatalf("err = %v, want it to contain %q", err, c.want)
+			}
+		})
+	}
+}
+
+// TestIslandsThatSolve: a group of junctions cut off from every tank and
+// reservoir is accepted when an emitter or a pressure-driven demand puts a
+// term on its diagonal, and solves.
+func TestIslandsThatSolve(t *testing.T) {
+	island := "[JUNCTIONS]\nJ1 0\nJ2 0 5\nJ3 0\n[RESERVOIRS]\nR 10\n[PIPES]\nP1 R J1 100 10 100\nP2 J2 J3 100 10 100\n"
+	for name, inp := range map[string]string{
+		"emitter":         island + "[EMITTERS]\nJ3 0.5\n",
+		"pressure-driven": island + "[OPTIONS]\nDEMAND MODEL PDA\n",
+	} {
+		t.Run(name, func(t *testing.T) {
+			net, err := ParseBytes([]byte(inp))
+			if err != nil {
+				t.Fatal(err)
+			}
+			sim, err := NewSimulator(net, SimOptions{Duration: 0})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := sim.Run(func(int64) error { return nil }); err != nil {
+				t.Fatalf("solve: %v", err)
+			}
+			for i := range net.Nodes {
+				if h := sim.NodeHead(i); math.IsNaN(h) || math.IsInf(h, 0) {
+					t.Fatalf("node %s head %v", net.Nodes[i].ID, h)
+				}
 			}
 		})
 	}

@@ -18,12 +18,15 @@ const maxNamedNodes = 10
 //   - error 224, no tanks or reservoirs: nothing fixes the head;
 //   - error 233, node unconnected: junctions that no link touches.
 //
-// and one check EPANET leaves to the first solve: every junction must
-// reach a tank or reservoir through links (of any type, whatever their
-// initial status). A group of junctions without one has no fixed head, so
-// its equations are singular; EPANET fails there with error 110 ("cannot
-// solve network hydraulic equations") or, with emitters, returns heads
-// that mean nothing. Cost O(nodes + links).
+// and one check EPANET leaves to the first solve: in a demand-driven
+// analysis, every junction must reach a tank, a reservoir or an emitter
+// through links (of any type, whatever their initial status). A group of
+// junctions without one has no fixed head and nothing else on the
+// diagonal of its equations, which are singular: EPANET fails there with
+// error 110 ("cannot solve network hydraulic equations"). An emitter's
+// outflow, and in a pressure-driven analysis every demand, puts a term on
+// the diagonal, so such groups solve (with pressures of their own). Cost
+// O(nodes + links).
 func (p *parser) checkTopology() error {
 	n := p.net
 	if n.NJuncs == 0 {
@@ -46,15 +49,18 @@ func (p *parser) checkTopology() error {
 	if len(unlinked) > 0 {
 		return fmt.Errorf("%s not connected to any link (EPANET error 233)", p.nodeList(unlinked))
 	}
+	if n.Options.DemandModel == PDA {
+		return nil
+	}
 	if cut := p.withoutFixedHead(); len(cut) > 0 {
-		return fmt.Errorf("%s not connected to any tank or reservoir through links (no fixed head)", p.nodeList(cut))
+		return fmt.Errorf("%s not connected to any tank, reservoir or emitter through links (no fixed head)", p.nodeList(cut))
 	}
 	return nil
 }
 
 // withoutFixedHead returns the junctions that no chain of links joins to a
-// tank or reservoir, in index order: a breadth-first search from every
-// fixed-head node over the links taken as undirected edges.
+// tank, a reservoir or an emitter, in index order: a breadth-first search
+// from each of those over the links taken as undirected edges.
 func (p *parser) withoutFixedHead() []int {
 	n := p.net
 	adj := make([][]int, len(n.Nodes))
@@ -64,9 +70,11 @@ func (p *parser) withoutFixedHead() []int {
 	}
 	reached := make([]bool, len(n.Nodes))
 	var queue []int
-	for i := n.NJuncs; i < len(n.Nodes); i++ {
-		reached[i] = true
-		queue = append(queue, i)
+	for i := range n.Nodes {
+		if i >= n.NJuncs || n.Nodes[i].Emitter > 0 {
+			reached[i] = true
+			queue = append(queue, i)
+		}
 	}
 	for len(queue) > 0 {
 		i := queue[0]

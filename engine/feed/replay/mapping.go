@@ -5,8 +5,9 @@
 //
 // Bad rows are never fatal: each is counted by kind (BadRows) and the first
 // few are kept with file and line for the report. A CSV header without a
-// column the mapping names is an error, not a bad row: every row would be
-// set aside, so the file or the mapping is wrong.
+// column every row needs (time, sensor, entity, where) or without any of
+// the value columns is an error, not a bad row: every row would be set
+// aside, so the file or the mapping is wrong.
 package replay
 
 import (
@@ -99,21 +100,26 @@ type timeParser struct {
 	loc    *time.Location
 }
 
-// columns lists every column the mapping reads, in mapping order.
-func (m *Mapping) columns() []string {
-	cols := []string{m.Time.Column}
+// columns lists the columns every row needs (time, clock, sensor, where,
+// and entity columns unless the entity is a constant) and the value
+// columns, of which a file needs one at least: a row missing one value
+// still gives the others.
+func (m *Mapping) columns() (needed, values []string) {
+	needed = []string{m.Time.Column}
 	if m.Time.Clock != "" {
-		cols = append(cols, m.Time.Clock)
+		needed = append(needed, m.Time.Clock)
 	}
-	cols = append(cols, m.Sensor...)
-	cols = append(cols, m.Entity.Column...)
-	for _, v := range m.Values {
-		cols = append(cols, v.Column)
+	needed = append(needed, m.Sensor...)
+	if m.Entity.ID == "" {
+		needed = append(needed, m.Entity.Column...)
 	}
 	for _, w := range m.Where {
-		cols = append(cols, w.Column)
+		needed = append(needed, w.Column)
 	}
-	return cols
+	for _, v := range m.Values {
+		values = append(values, v.Column)
+	}
+	return needed, values
 }
 
 func quoteAll(s []string) []string {

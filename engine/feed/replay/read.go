@@ -212,10 +212,18 @@ func (c *converter) readCSV(r io.Reader) error {
 			cols[h] = i
 		}
 	}
+	needed, values := c.m.columns()
 	var missing []string
-	for _, col := range c.m.columns() {
+	for _, col := range needed {
 		if _, ok := cols[col]; !ok && !slices.Contains(missing, col) {
 			missing = append(missing, col)
+		}
+	}
+	if !slices.ContainsFunc(values, func(col string) bool { _, ok := cols[col]; return ok }) {
+		for _, col := range values {
+			if !slices.Contains(missing, col) {
+				missing = append(missing, col)
+			}
 		}
 	}
 	if len(missing) > 0 {

@@ -210,10 +210,20 @@ func TestHeaderLacksColumn(t *testing.T) {
 	m := Mapping{Name: "x", File: "f.csv", Time: TimeColumn{Column: "t"}, Sensor: []string{"s"},
 		Entity: EntityMap{Model: "m"}, Values: []ValueMap{{Column: "v", Quantity: "flow"}, {Column: "w", Quantity: "flow"}},
 		Where: []Condition{{Column: "kind", Equals: "a"}}}
-	_, err := Read(m, strings.NewReader("t,s,v\n0,a,1\n"), "f.csv", time.Time{})
-	want := `f.csv:1: header lacks "w", "kind", which the mapping reads (it has "t", "s", "v")`
+	_, err := Read(m, strings.NewReader("t,s,w\n0,a,1\n"), "f.csv", time.Time{})
+	want := `f.csv:1: header lacks "kind", which the mapping reads (it has "t", "s", "w")`
 	if err == nil || !strings.Contains(err.Error(), want) {
 		t.Fatalf("error %v, want one containing %s", err, want)
+	}
+	_, err = Read(m, strings.NewReader("t,s,kind\n0,a,a\n"), "f.csv", time.Time{})
+	want = `f.csv:1: header lacks "v", "w", which the mapping reads`
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("no value column: error %v, want one containing %s", err, want)
+	}
+	// One value column of two is enough; a constant entity needs no column.
+	m.Entity = EntityMap{Model: "m", Column: []string{"site"}, ID: "7"}
+	if _, err := Read(m, strings.NewReader("t,s,v,kind\n0,a,1,a\n"), "f.csv", time.Time{}); err != nil {
+		t.Fatalf("one value column and a constant entity: %v", err)
 	}
 	if _, err := Read(m, strings.NewReader("t,s,v,w,kind\n0,a,1,2,a\n"), "f.csv", time.Time{}); err != nil {
 		t.Fatalf("complete header: %v", err)
