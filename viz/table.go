@@ -140,6 +140,13 @@ func readArrow(path string) (t *Table, err error) {
 		if err != nil {
 			return nil, fmt.Errorf("record batch %d: %w", i, err)
 		}
+		// The IPC reader takes each array's length from the file as it is:
+		// one that disagrees with its batch is a corrupt file.
+		for j, col := range rec.Columns() {
+			if int64(col.Len()) != rec.NumRows() {
+				return nil, fmt.Errorf("%w: record batch %d: column %d has %d values for %d rows", ErrCorrupt, i, j, col.Len(), rec.NumRows())
+			}
+		}
 		rec.Retain()
 		recs = append(recs, rec)
 	}
