@@ -129,6 +129,9 @@ func readArrow(path string) (t *Table, err error) {
 		return nil, err
 	}
 	defer f.Close()
+	if err := checkArrowFooter(f); err != nil {
+		return nil, err
+	}
 	fr, err := ipc.NewFileReader(f, ipc.WithAllocator(memory.NewGoAllocator()))
 	if err != nil {
 		return nil, err
