@@ -1,6 +1,7 @@
 package viz
 
 import (
+	"encoding/base64"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -54,6 +55,37 @@ func checkArrowFooter(f *os.File) error {
 	return nil
 }
 
+// checkArrowSchemaMeta bounds-checks the Arrow schema a Parquet file
+// keeps in its "ARROW:schema" metadata (base64 of an IPC message, with or
+// without the 0xFFFFFFFF continuation marker), for the reason
+// checkArrowFooter gives. What does not decode is left to arrow-go.
+func checkArrowSchemaMeta(s string) error {
+	b, err := base64.StdEncoding.DecodeString(s)
+	if err != nil {
+		return nil
+	}
+	if len(b) >= 8 && binary.LittleEndian.Uint32(b) == 0xFFFFFFFF {
+		b = b[4:]
+	}
+	if len(b) < 4 {
+		return nil
+	}
+	n := int64(int32(binary.LittleEndian.Uint32(b)))
+	if n <= 0 || n > int64(len(b))-4 {
+		return fmt.Errorf("%w: ARROW:schema message of %d bytes in %d", ErrCorrupt, n, len(b)-4)
+	}
+	fb := flatbuf{b: b[4 : 4+n]}
+	// Message: version 0, header_type 1, header 2 (a Schema when 1).
+	root := fb.table(fb.u32(0))
+	if at := fb.field(root, 1); at >= 0 && at < int64(len(fb.b)) && fb.b[at] == 1 {
+		fb.schema(fb.table(fb.ref(fb.field(root, 2))))
+	}
+	if fb.err != nil {
+		return fmt.Errorf("%w: ARROW:schema: %v", ErrCorrupt, fb.err)
+	}
+	return nil
+}
+
 // maxArrowDepth bounds the nesting of fields (a list of structs of ...).
 const maxArrowDepth = 64
 
@@ -72,7 +104,7 @@ func (f *flatbuf) fail(format string, args ...any) {
 
 func (f *flatbuf) u32(at int64) int64 {
 	if f.err != nil || at < 0 || at+4 > int64(len(f.b)) {
-		f.fail("offset %d outside the footer", at)
+		f.fail("offset %d outside the flatbuffer", at)
 		return 0
 	}
 	return int64(binary.LittleEndian.Uint32(f.b[at:]))
@@ -80,7 +112,7 @@ func (f *flatbuf) u32(at int64) int64 {
 
 func (f *flatbuf) u16(at int64) int64 {
 	if f.err != nil || at < 0 || at+2 > int64(len(f.b)) {
-		f.fail("offset %d outside the footer", at)
+		f.fail("offset %d outside the flatbuffer", at)
 		return 0
 	}
 	return int64(binary.LittleEndian.Uint16(f.b[at:]))
@@ -130,7 +162,7 @@ func (f *flatbuf) ref(at int64) int64 {
 	}
 	to := at + f.u32(at)
 	if to >= int64(len(f.b)) {
-		f.fail("reference at %d points past the footer", at)
+		f.fail("reference at %d points past the flatbuffer", at)
 		return -1
 	}
 	return to
@@ -146,7 +178,7 @@ func (f *flatbuf) vector(pos int64, s int, elem int64) (int64, int64) {
 	}
 	n := f.u32(at)
 	if at+4+n*elem > int64(len(f.b)) {
-		f.fail("vector of %d elements of %d bytes at %d runs past the footer (%d bytes)", n, elem, at, len(f.b))
+		f.fail("vector of %d elements of %d bytes at %d runs past the flatbuffer (%d bytes)", n, elem, at, len(f.b))
 		return -1, 0
 	}
 	return at + 4, n

@@ -16,6 +16,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/ipc"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet"
+	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkb"
@@ -178,8 +179,22 @@ func readParquet(path string) (t *Table, err error) {
 		return nil, err
 	}
 	defer f.Close()
-	tbl, err := pqarrow.ReadTable(context.Background(), f, parquet.NewReaderProperties(nil),
-		pqarrow.ArrowReadProperties{}, memory.NewGoAllocator())
+	pf, err := file.NewParquetReader(f, file.WithReadProps(parquet.NewReaderProperties(nil)))
+	if err != nil {
+		return nil, err
+	}
+	// The Arrow schema stored in the file's metadata is an IPC message,
+	// read by the same unchecked code as an Arrow file's footer.
+	if s := pf.MetaData().KeyValueMetadata().FindValue("ARROW:schema"); s != nil {
+		if err := checkArrowSchemaMeta(*s); err != nil {
+			return nil, err
+		}
+	}
+	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{}, memory.NewGoAllocator())
+	if err != nil {
+		return nil, err
+	}
+	tbl, err := fr.ReadTable(context.Background())
 	if err != nil {
 		return nil, err
 	}
