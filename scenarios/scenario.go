@@ -102,29 +102,21 @@ func Parse(path string, data []byte) (*Scenario, error) {
 	return &sc, nil
 }
 
-// unmarshalYAML decodes data into v, with errors as yamlError gives them.
-// The YAML library panics on some malformed documents (go-yaml v1.19.2: a
-// value tagged "!" decoded into a list, found by FuzzFeeds); such a panic
-// becomes an ErrInvalid error naming the file and the first tag in it.
-func unmarshalYAML(where locator, data []byte, v any, opts ...yaml.DecodeOption) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			var node ast.Node
-			if f, perr := parser.ParseBytes(data, 0); perr == nil && len(f.Docs) > 0 {
-				node = f.Docs[0].Body
-			}
-			err = yamlPanic(where, node, r)
-		}
-	}()
-	if f, perr := parser.ParseBytes(data, 0); perr == nil {
-		if err := checkAliases(where, f); err != nil {
-			return err
-		}
-	}
-	if err := yaml.UnmarshalWithOptions(data, v, opts...); err != nil {
+// unmarshalYAML decodes data into v, with errors as yamlError gives them:
+// the document is parsed once, its aliases counted (checkAliases), and
+// its body decoded by nodeToValue. An empty document leaves v as it is.
+func unmarshalYAML(where locator, data []byte, v any, opts ...yaml.DecodeOption) error {
+	f, err := parser.ParseBytes(data, 0)
+	if err != nil {
 		return yamlError(where, err)
 	}
-	return nil
+	if err := checkAliases(where, f); err != nil {
+		return err
+	}
+	if len(f.Docs) == 0 || f.Docs[0].Body == nil {
+		return nil
+	}
+	return nodeToValue(where, f.Docs[0].Body, v, opts...)
 }
 
 // maxAliasNodes bounds the nodes that aliases may add to a document: the
@@ -195,7 +187,10 @@ func (z *aliasCounter) size(n ast.Node) int64 {
 	return min(s, maxAliasNodes+1)
 }
 
-// nodeToValue is unmarshalYAML for a node of a parsed document.
+// nodeToValue decodes node into v. The YAML library panics on some
+// malformed documents (go-yaml v1.19.2: a value tagged "!" decoded into a
+// list, found by FuzzFeeds); such a panic becomes an ErrInvalid error
+// naming the file and the first tag under node.
 func nodeToValue(where locator, node ast.Node, v any, opts ...yaml.DecodeOption) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
