@@ -33,12 +33,20 @@ func (d *Duration) UnmarshalYAML(node ast.Node) error {
 	return nil
 }
 
-// positive reports a duration given as 0: for the keys it is asked of
-// (time steps, intervals, windows), 0 has no meaning, and leaving the
-// default in its place would hide the mistake.
-func (env *Env) positive(key string, d Duration) error {
-	if d.Set && d.D <= 0 {
-		return env.Invalid(key, "want a positive duration, got %s", d.D)
+// keyed is a duration of a section with its key in the section.
+type keyed struct {
+	key string
+	d   Duration
+}
+
+// positive reports the first of ds given as 0, at section.key: for the
+// keys it is asked of (time steps, intervals, windows), 0 has no meaning,
+// and leaving the default in its place would hide the mistake.
+func (env *Env) positive(section string, ds ...keyed) error {
+	for _, d := range ds {
+		if d.d.Set && d.d.D <= 0 {
+			return env.Invalid(section+"."+d.key, "want a positive duration, got %s", d.d.D)
+		}
 	}
 	return nil
 }

@@ -74,10 +74,7 @@ func buildParking(env *Env, key string, node ast.Node) (engine.Model, error) {
 	if err := env.Decode(node, &c); err != nil {
 		return nil, err
 	}
-	if err := env.positive(key+".max_search", c.MaxSearch); err != nil {
-		return nil, err
-	}
-	if err := env.positive(key+".sample", c.Sample); err != nil {
+	if err := env.positive(key, keyed{"max_search", c.MaxSearch}, keyed{"sample", c.Sample}); err != nil {
 		return nil, err
 	}
 	g, err := parking.ParseGuidance(c.Guidance)

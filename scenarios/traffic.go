@@ -87,13 +87,9 @@ func buildTraffic(env *Env, key string, node ast.Node) (engine.Model, error) {
 	// the twelve Osterbro scenarios give byte-identical outputs with it
 	// on and off (measured when it was turned on)
 	cfg.ParallelRoutes = true
-	for _, d := range []struct {
-		key string
-		v   Duration
-	}{{"step", c.Step}, {"teleport", c.Teleport}, {"edge_series", c.EdgeSeries}, {"demand.depart_within", c.Demand.DepartWithin}} {
-		if err := env.positive(key+"."+d.key, d.v); err != nil {
-			return nil, err
-		}
+	if err := env.positive(key, keyed{"step", c.Step}, keyed{"teleport", c.Teleport},
+		keyed{"edge_series", c.EdgeSeries}, keyed{"demand.depart_within", c.Demand.DepartWithin}); err != nil {
+		return nil, err
 	}
 	if c.Step.D > 0 {
 		cfg.StepS = c.Step.D.Seconds()

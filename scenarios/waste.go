@@ -83,13 +83,8 @@ func wasteConfigOf(env *Env, key string, c wasteConfig) (waste.Config, error) {
 	if c.FleetSize != nil && *c.FleetSize <= 0 {
 		return waste.Config{}, env.Invalid(key+".fleet_size", "want at least one truck, got %d", *c.FleetSize)
 	}
-	for _, d := range []struct {
-		key string
-		v   Duration
-	}{{"shift", c.Shift}, {"sensor_interval", c.SensorInterval}} {
-		if err := env.positive(key+"."+d.key, d.v); err != nil {
-			return waste.Config{}, err
-		}
+	if err := env.positive(key, keyed{"shift", c.Shift}, keyed{"sensor_interval", c.SensorInterval}); err != nil {
+		return waste.Config{}, err
 	}
 	cfg := waste.Config{Policy: p, CapacityL: c.CapacityL, Iterations: c.Iterations,
 		ShiftS: c.Shift.D.Seconds(), Sensor: waste.Sensor{Coverage: 1, Dropout: 0.05, IntervalS: c.SensorInterval.D.Seconds()},
@@ -97,7 +92,7 @@ func wasteConfigOf(env *Env, key string, c wasteConfig) (waste.Config, error) {
 	if c.FleetSize != nil {
 		cfg.Fleet = *c.FleetSize
 	}
-	if c.CapacityL < 0 || c.Iterations < 0 || c.Shift.D < 0 || c.SensorInterval.D < 0 {
+	if c.CapacityL < 0 || c.Iterations < 0 {
 		return cfg, env.Invalid(key, "truck_capacity_l and iterations must not be negative")
 	}
 	shares := []struct {
