@@ -84,8 +84,8 @@ func ClearRun(dir string) error {
 	if err == nil {
 		for _, f := range m.Files {
 			// Only regular files by plain name in dir: a manifest is not
-			// trusted with paths.
-			if f.Name == "" || f.Name == "." || f.Name == ".." || f.Name != filepath.Base(f.Name) || f.Name == "manifest.json" {
+			// trusted with paths ("", "." and ".." fail one test or the other).
+			if f.Name != filepath.Base(f.Name) || f.Name == "manifest.json" {
 				continue
 			}
 			p := filepath.Join(dir, f.Name)

@@ -212,18 +212,15 @@ func (c *converter) readCSV(r io.Reader) error {
 			cols[h] = i
 		}
 	}
+	has := func(col string) bool { _, ok := cols[col]; return ok }
 	needed, values := c.m.columns()
-	var missing []string
-	for _, col := range needed {
-		if _, ok := cols[col]; !ok && !slices.Contains(missing, col) {
-			missing = append(missing, col)
-		}
+	if slices.ContainsFunc(values, has) {
+		values = nil // one value column is enough
 	}
-	if !slices.ContainsFunc(values, func(col string) bool { _, ok := cols[col]; return ok }) {
-		for _, col := range values {
-			if !slices.Contains(missing, col) {
-				missing = append(missing, col)
-			}
+	var missing []string
+	for _, col := range append(needed, values...) {
+		if !has(col) && !slices.Contains(missing, col) {
+			missing = append(missing, col)
 		}
 	}
 	if len(missing) > 0 {
