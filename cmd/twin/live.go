@@ -6,12 +6,10 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"net/url"
 	"os"
 	"os/exec"
 	"os/signal"
 	"path/filepath"
-	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -215,21 +213,11 @@ func (fl liveFlags) options(sc *scenarios.Scenario) (scenarios.LiveOptions, erro
 func (fl liveFlags) mqttConfig() (mqtt.Config, error) {
 	cfg := mqtt.Config{Broker: fl.broker, Username: fl.username, Password: os.Getenv("TWIN_MQTT_PASSWORD")}
 	if fl.broker != "" {
-		// host:port alone is tcp://host:port, as the MQTT client reads it.
-		if !strings.Contains(fl.broker, "://") {
-			cfg.Broker = "tcp://" + fl.broker
+		b, err := mqtt.ParseBroker(fl.broker)
+		if err != nil {
+			return cfg, usageError(fmt.Errorf("--broker: %w", err))
 		}
-		// The schemes the MQTT client dials; anything else would only
-		// fail after the connect timeout.
-		u, err := url.Parse(cfg.Broker)
-		if err != nil || u.Host == "" {
-			return cfg, usageError(fmt.Errorf("--broker %q: want a URL like tcp://host:1883", fl.broker))
-		}
-		switch u.Scheme {
-		case "tcp", "mqtt", "ssl", "tls", "mqtts", "tcps", "ws", "wss":
-		default:
-			return cfg, usageError(fmt.Errorf("--broker %q: scheme %q: want tcp, mqtt, ssl, tls, mqtts, tcps, ws or wss", fl.broker, u.Scheme))
-		}
+		cfg.Broker = b
 	}
 	if fl.ca == "" && fl.cert == "" && fl.key == "" {
 		return cfg, nil

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"strings"
 	"time"
 
 	paho "github.com/eclipse/paho.mqtt.golang"
@@ -34,7 +35,7 @@ func openBuffered(uri *url.URL, opts paho.ClientOptions) (net.Conn, error) {
 	var conn net.Conn
 	var err error
 	switch uri.Scheme {
-	case "tcp", "mqtt":
+	case "tcp", "mqtt": // the schemes ParseBroker accepts, less ws and wss
 		conn, err = d.Dial("tcp", uri.Host)
 	case "ssl", "tls", "mqtts", "tcps":
 		cfg := opts.TLSConfig
@@ -49,4 +50,24 @@ func openBuffered(uri *url.URL, opts paho.ClientOptions) (net.Conn, error) {
 		return nil, err
 	}
 	return &bufConn{Conn: conn, r: bufio.NewReaderSize(conn, 64<<10)}, nil
+}
+
+// ParseBroker checks a broker address as a user gives it and returns the
+// URL to dial: host:port alone is tcp://host:port (as paho reads it), and
+// the scheme must be one a client here dials (openBuffered's, or ws and
+// wss, which paho dials itself), so that a mistyped address fails at once
+// instead of after the connect timeout.
+func ParseBroker(s string) (string, error) {
+	if !strings.Contains(s, "://") {
+		s = "tcp://" + s
+	}
+	u, err := url.Parse(s)
+	if err != nil || u.Host == "" {
+		return "", fmt.Errorf("mqtt: broker %q: want a URL like tcp://host:1883", s)
+	}
+	switch u.Scheme {
+	case "tcp", "mqtt", "ssl", "tls", "mqtts", "tcps", "ws", "wss":
+		return s, nil
+	}
+	return "", fmt.Errorf("mqtt: broker %q: scheme %q: want tcp, mqtt, ssl, tls, mqtts, tcps, ws or wss", s, u.Scheme)
 }

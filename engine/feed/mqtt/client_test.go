@@ -24,3 +24,21 @@ func TestDeviceOfTopic(t *testing.T) {
 		}
 	}
 }
+
+// TestParseBroker: host:port means tcp://, the client's schemes pass, and
+// an unknown scheme or a URL without a host is refused.
+func TestParseBroker(t *testing.T) {
+	for in, want := range map[string]string{
+		"localhost:1883": "tcp://localhost:1883", "tcp://h:1": "tcp://h:1", "ssl://h:8883": "ssl://h:8883",
+		"mqtts://h:8883": "mqtts://h:8883", "ws://h:80/mqtt": "ws://h:80/mqtt",
+	} {
+		if got, err := ParseBroker(in); err != nil || got != want {
+			t.Errorf("%s: %q, %v; want %q", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"foo://h:1", "tcp://", "http://h:80"} {
+		if got, err := ParseBroker(in); err == nil {
+			t.Errorf("%s: accepted as %q", in, got)
+		}
+	}
+}
